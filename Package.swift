@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "DigitGenerator",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "DigitCore", targets: ["DigitCore"]),
+        .executable(name: "digitgen", targets: ["digitgen"]),
+        .executable(name: "digit-generator", targets: ["digit-generator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries from Debian's packages, found through pkg-config.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CGtk", pkgConfig: "gtk4 libadwaita-1",
+                       providers: [.apt(["libgtk-4-dev", "libadwaita-1-dev"])]),
+
+        // The model, training and file formats. Never imports GTK.
+        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CPNG"]),
+
+        // Command-line tool.
+        .executableTarget(
+            name: "digitgen",
+            dependencies: [
+                "DigitCore", "CCairo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // GTK4 desktop app.
+        .executableTarget(name: "digit-generator", dependencies: ["DigitCore", "CGtk"]),
+
+        .testTarget(name: "DigitCoreTests", dependencies: ["DigitCore"]),
+        .testTarget(name: "CLITests", dependencies: ["DigitCore"]),
+    ]
+)

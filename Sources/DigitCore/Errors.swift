@@ -1,0 +1,39 @@
+/// Errors the library throws carry a one-line description of what is wrong and, where
+/// there is one, a hint telling the user what to do about it.
+public protocol DigitCoreError: Error, CustomStringConvertible {
+    /// What to do about it, or nil.
+    var hint: String? { get }
+}
+
+extension DigitCoreError {
+    public var hint: String? { nil }
+    /// Description and hint on one line, for a CLI's stderr or a window's message.
+    public var userMessage: String {
+        if let hint { return "\(description) (\(hint))" }
+        return description
+    }
+}
+
+/// Errors about a model's shape or inputs given to it.
+public enum ModelError: DigitCoreError, Equatable {
+    case invalidDigit(Int)
+    case invalidCount(Int)
+    case latentSizeMismatch(expected: Int, got: Int)
+    case nonFiniteLatent
+    case invalidTemperature(Float)
+    case inconsistentShapes(String)
+    case nonFiniteParameter(String)
+
+    public var description: String {
+        switch self {
+        case .invalidDigit(let d): return "digit \(d) is outside 0-9"
+        case .invalidCount(let n): return "count \(n) is outside 1-10000"
+        case .latentSizeMismatch(let e, let g):
+            return "latent vector has \(g) values but the model's latent size is \(e)"
+        case .nonFiniteLatent: return "latent vector contains a non-finite value (NaN or infinity)"
+        case .invalidTemperature(let t): return "temperature \(t) must be a finite number >= 0"
+        case .inconsistentShapes(let s): return "weights have inconsistent shapes: \(s)"
+        case .nonFiniteParameter(let name): return "tensor \(name) contains NaN or infinity"
+        }
+    }
+}

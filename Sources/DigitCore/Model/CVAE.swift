@@ -1,0 +1,224 @@
+import Foundation
+
+/// A conditional VAE (Kingma et al. 2014, "Semi-supervised learning with deep generative
+/// models"; Sohn et al. 2015) in the seed's architecture, see `CVAEConfig`.
+///
+/// Inference only: `encode`, `decode`, `sample`. Batched through sgemm with workspaces that
+/// are reused between calls. Safe to call from any thread: calls are serialised by a lock,
+/// so a background queue can decode while another thread reads `config` or `prior`.
+public final class CVAE: @unchecked Sendable {
+    public let config: CVAEConfig
+    public let parameters: ParameterStore
+    public let prior: LatentPrior?
+    /// Free-form metadata from the weights file (`__metadata__`).
+    public let metadata: [String: String]
+
+    private let lock = NSLock()
+    private var workspace = InferenceWorkspace()
+
+    /// Largest batch processed at once; larger requests are split into chunks of this size.
+    static let chunk = 256
+
+    public init(config: CVAEConfig, parameters: ParameterStore,
+                prior: LatentPrior? = nil, metadata: [String: String] = [:]) throws {
+        let expected = config.tensorSpecs
+        guard parameters.views.count == expected.count,
+              zip(parameters.views, expected).allSatisfy({ $0.name == $1.name && $0.shape == $1.shape })
+        else { throw ModelError.inconsistentShapes("parameter layout does not match \(config)") }
+        if let prior, prior.latent != config.latent || prior.classes != config.classes {
+            throw ModelError.inconsistentShapes(
+                "prior is for latent \(prior.latent) x \(prior.classes) classes, model has \(config.latent) x \(config.classes)")
+        }
+        self.config = config
+        self.parameters = parameters
+        self.prior = prior
+        self.metadata = metadata
+    }
+
+    /// A freshly initialised model, as PyTorch's nn.Linear does it:
+    /// weight and bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+    public convenience init(config: CVAEConfig, seed: UInt64) {
+        let store = ParameterStore(specs: config.tensorSpecs)
+        var rng = Xoshiro256(seed: seed)
+        store.initializeLinearUniform(rng: &rng)
+        // The layout comes from the same config, so this cannot fail.
+        try! self.init(config: config, parameters: store)
+    }
+
+    /// A copy of this model with another prior (or none).
+    public func with(prior: LatentPrior?, metadata: [String: String]? = nil) throws -> CVAE {
+        try CVAE(config: config, parameters: ParameterStore(copying: parameters),
+                 prior: prior, metadata: metadata ?? self.metadata)
+    }
+
+    // MARK: - Decoder
+
+    /// Decodes `count` latent vectors (count x L, row-major) with their labels into pixel
+    /// probabilities in [0, 1] (count x pixels). No allocation once the workspace has grown.
+    public func decode(z: UnsafePointer<Float>, labels: UnsafePointer<Int>, count: Int,
+                       into out: UnsafeMutablePointer<Float>) {
+        lock.lock(); defer { lock.unlock() }
+        let c = config
+        var start = 0
+        while start < count {
+            let b = min(CVAE.chunk, count - start)
+            workspace.reserve(batch: b, config: c)
+            let xin = c.latent + c.classes
+            let x = workspace.decoderInput, h = workspace.hidden
+            // x = [z | one_hot(y)]          (b, L + C)
+            x.update(repeating: 0, count: b * xin)
+            for i in 0..<b {
+                (x + i * xin).update(from: z + (start + i) * c.latent, count: c.latent)
+                x[i * xin + c.latent + labels[start + i]] = 1
+            }
+            // h = relu(x fc3^T + b3)         (b, H)
+            Linear.forward(x: x, batch: b, inFeatures: xin, outFeatures: c.hidden,
+                           weight: parameters.pointer("fc3.weight"), bias: parameters.pointer("fc3.bias"), out: h)
+            Activation.relu(h, count: b * c.hidden)
+            // out = sigmoid(h fc4^T + b4)    (b, P)
+            let o = out + start * c.pixels
+            Linear.forward(x: h, batch: b, inFeatures: c.hidden, outFeatures: c.pixels,
+                           weight: parameters.pointer("fc4.weight"), bias: parameters.pointer("fc4.bias"), out: o)
+            Activation.sigmoid(o, count: b * c.pixels)
+            start += b
+        }
+    }
+
+    /// Array convenience for `decode(z:labels:count:into:)`. Validates its inputs.
+    public func decode(z: [Float], labels: [Int]) throws -> [Float] {
+        try validate(labels: labels)
+        guard z.count == labels.count * config.latent else {
+            throw ModelError.latentSizeMismatch(expected: config.latent,
+                                                got: labels.isEmpty ? z.count : z.count / labels.count)
+        }
+        guard z.allSatisfy(\.isFinite) else { throw ModelError.nonFiniteLatent }
+        var out = [Float](repeating: 0, count: labels.count * config.pixels)
+        z.withUnsafeBufferPointer { zp in
+            labels.withUnsafeBufferPointer { lp in
+                out.withUnsafeMutableBufferPointer { op in
+                    decode(z: zp.baseAddress!, labels: lp.baseAddress!, count: labels.count, into: op.baseAddress!)
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: - Encoder
+
+    /// Encodes images (count x pixels, values in [0, 1]) with their labels into the
+    /// posterior's mean and log-variance (each count x L).
+    public func encode(images: UnsafePointer<Float>, labels: UnsafePointer<Int>, count: Int,
+                       mean: UnsafeMutablePointer<Float>, logvar: UnsafeMutablePointer<Float>) {
+        lock.lock(); defer { lock.unlock() }
+        let c = config
+        var start = 0
+        while start < count {
+            let b = min(CVAE.chunk, count - start)
+            workspace.reserve(batch: b, config: c)
+            let xin = c.pixels + c.classes
+            let x = workspace.encoderInput, h = workspace.hidden
+            x.update(repeating: 0, count: b * xin)
+            for i in 0..<b {
+                (x + i * xin).update(from: images + (start + i) * c.pixels, count: c.pixels)
+                x[i * xin + c.pixels + labels[start + i]] = 1
+            }
+            Linear.forward(x: x, batch: b, inFeatures: xin, outFeatures: c.hidden,
+                           weight: parameters.pointer("fc1.weight"), bias: parameters.pointer("fc1.bias"), out: h)
+            Activation.relu(h, count: b * c.hidden)
+            Linear.forward(x: h, batch: b, inFeatures: c.hidden, outFeatures: c.latent,
+                           weight: parameters.pointer("fc21.weight"), bias: parameters.pointer("fc21.bias"),
+                           out: mean + start * c.latent)
+            Linear.forward(x: h, batch: b, inFeatures: c.hidden, outFeatures: c.latent,
+                           weight: parameters.pointer("fc22.weight"), bias: parameters.pointer("fc22.bias"),
+                           out: logvar + start * c.latent)
+            start += b
+        }
+    }
+
+    public func encode(images: [Float], labels: [Int]) throws -> (mean: [Float], logvar: [Float]) {
+        try validate(labels: labels)
+        guard images.count == labels.count * config.pixels else {
+            throw ModelError.inconsistentShapes(
+                "\(images.count) pixel values for \(labels.count) images of \(config.pixels) pixels")
+        }
+        var mean = [Float](repeating: 0, count: labels.count * config.latent)
+        var logvar = mean
+        images.withUnsafeBufferPointer { ip in
+            labels.withUnsafeBufferPointer { lp in
+                mean.withUnsafeMutableBufferPointer { mp in
+                    logvar.withUnsafeMutableBufferPointer { vp in
+                        encode(images: ip.baseAddress!, labels: lp.baseAddress!, count: labels.count,
+                               mean: mp.baseAddress!, logvar: vp.baseAddress!)
+                    }
+                }
+            }
+        }
+        return (mean, logvar)
+    }
+
+    // MARK: - Sampling
+
+    /// Whether `choice` will use a fitted prior with these weights.
+    public func usesFittedPrior(_ choice: PriorChoice) -> Bool { choice == .fitted && prior != nil }
+
+    /// Draws `count` latent vectors for `digit` into `out` (count x L):
+    /// z = temperature * eps with the standard prior, or the fitted prior's mixture.
+    public func sampleLatents(digit: Int, count: Int, temperature: Float, prior choice: PriorChoice = .fitted,
+                              rng: inout Xoshiro256, into out: UnsafeMutablePointer<Float>) {
+        if choice == .fitted, let prior {
+            prior.sample(digit: digit, count: count, temperature: temperature, rng: &rng, into: out)
+        } else {
+            rng.fillGaussian(out, count: count * config.latent)
+            if temperature != 1 {
+                for i in 0..<(count * config.latent) { out[i] *= temperature }
+            }
+        }
+    }
+
+    public func sampleLatents(digit: Int, count: Int, seed: UInt64, temperature: Float = 1,
+                              prior choice: PriorChoice = .fitted) throws -> [Float] {
+        try validate(digit: digit, count: count, temperature: temperature)
+        var rng = Xoshiro256(seed: seed)
+        return [Float](unsafeUninitializedCapacity: count * config.latent) { buf, n in
+            sampleLatents(digit: digit, count: count, temperature: temperature, prior: choice,
+                          rng: &rng, into: buf.baseAddress!)
+            n = count * config.latent
+        }
+    }
+
+    /// `count` images of `digit` (count x pixels in [0, 1]); the same seed gives the same images.
+    public func sample(digit: Int, count: Int, seed: UInt64, temperature: Float = 1,
+                       prior choice: PriorChoice = .fitted) throws -> [Float] {
+        let z = try sampleLatents(digit: digit, count: count, seed: seed, temperature: temperature, prior: choice)
+        return try decode(z: z, labels: [Int](repeating: digit, count: count))
+    }
+
+    // MARK: - Validation
+
+    public func validate(digit: Int, count: Int, temperature: Float) throws {
+        guard (0..<config.classes).contains(digit) else { throw ModelError.invalidDigit(digit) }
+        guard (1...10_000).contains(count) else { throw ModelError.invalidCount(count) }
+        guard temperature.isFinite, temperature >= 0 else { throw ModelError.invalidTemperature(temperature) }
+    }
+
+    func validate(labels: [Int]) throws {
+        for l in labels where !(0..<config.classes).contains(l) { throw ModelError.invalidDigit(l) }
+    }
+}
+
+/// Buffers reused by `CVAE`'s inference; they only grow.
+struct InferenceWorkspace {
+    var capacity = 0
+    var encoderInput = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var decoderInput = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    var hidden = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+
+    mutating func reserve(batch: Int, config c: CVAEConfig) {
+        guard batch > capacity else { return }
+        encoderInput.deallocate(); decoderInput.deallocate(); hidden.deallocate()
+        encoderInput = .allocate(capacity: batch * (c.pixels + c.classes))
+        decoderInput = .allocate(capacity: batch * (c.latent + c.classes))
+        hidden = .allocate(capacity: batch * c.hidden)
+        capacity = batch
+    }
+}

@@ -1,0 +1,67 @@
+/// All of a model's parameters in one contiguous Float buffer, with a named view per tensor
+/// (PyTorch's names and [out, in] layout). Adam, gradient zeroing, checkpoints and safetensors
+/// each loop over the one buffer.
+public final class ParameterStore: @unchecked Sendable {
+    public struct View: Sendable, Equatable {
+        public let name: String
+        public let shape: [Int]
+        public let offset: Int
+        public var count: Int { shape.reduce(1, *) }
+    }
+
+    public let views: [View]
+    public let count: Int
+    public let data: UnsafeMutablePointer<Float>
+
+    public init(specs: [(name: String, shape: [Int])]) {
+        var vs: [View] = []
+        var off = 0
+        for s in specs {
+            vs.append(View(name: s.name, shape: s.shape, offset: off))
+            off += s.shape.reduce(1, *)
+        }
+        views = vs
+        count = off
+        data = .allocate(capacity: max(off, 1))
+        data.initialize(repeating: 0, count: max(off, 1))
+    }
+
+    /// A store with the same layout and a copy of the values.
+    public convenience init(copying other: ParameterStore) {
+        self.init(specs: other.views.map { ($0.name, $0.shape) })
+        data.update(from: other.data, count: count)
+    }
+
+    deinit { data.deallocate() }
+
+    public func view(_ name: String) -> View? { views.first { $0.name == name } }
+
+    /// Pointer to the first element of the named tensor. Names come from CVAEConfig.tensorSpecs.
+    public func pointer(_ name: String) -> UnsafeMutablePointer<Float> {
+        guard let v = view(name) else { preconditionFailure("no parameter named \(name)") }
+        return data + v.offset
+    }
+
+    public func values(_ name: String) -> [Float] {
+        guard let v = view(name) else { return [] }
+        return Array(UnsafeBufferPointer(start: data + v.offset, count: v.count))
+    }
+
+    public func set(_ name: String, _ values: [Float]) {
+        guard let v = view(name) else { preconditionFailure("no parameter named \(name)") }
+        precondition(values.count == v.count, "\(name): \(values.count) values for \(v.count)")
+        values.withUnsafeBufferPointer { (data + v.offset).update(from: $0.baseAddress!, count: v.count) }
+    }
+
+    public func zero() { data.update(repeating: 0, count: count) }
+
+    public var buffer: UnsafeMutableBufferPointer<Float> { .init(start: data, count: count) }
+
+    /// Name of the first tensor holding NaN or infinity, if any.
+    public func firstNonFiniteTensor() -> String? {
+        for v in views {
+            for i in 0..<v.count where !data[v.offset + i].isFinite { return v.name }
+        }
+        return nil
+    }
+}

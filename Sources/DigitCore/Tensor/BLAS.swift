@@ -1,0 +1,34 @@
+import CBLAS
+
+/// The only file that talks to OpenBLAS. Everything else calls these wrappers.
+///
+/// All matrices are row-major. `gemm` computes `C = alpha * op(A) * op(B) + beta * C`
+/// where op(A) is (m x k), op(B) is (k x n) and C is (m x n).
+public enum BLAS {
+    /// Restricts OpenBLAS to `n` threads (process-wide).
+    public static func setThreads(_ n: Int) {
+        openblas_set_num_threads(Int32(max(1, n)))
+    }
+
+    public static var threads: Int { Int(openblas_get_num_threads()) }
+
+    @inline(__always)
+    public static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(CblasRowMajor,
+                    transA ? CblasTrans : CblasNoTrans,
+                    transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb),
+                    beta, c, Int32(ldc))
+    }
+
+    /// y = alpha * x + y
+    @inline(__always)
+    public static func axpy(n: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        cblas_saxpy(Int32(n), alpha, x, 1, y, 1)
+    }
+}

@@ -1,0 +1,6 @@
+import XCTest
+@testable import DigitCore
+
+final class CLITests: XCTestCase {
+    func testPlaceholder() {}
+}
