@@ -19,57 +19,53 @@ public enum Gzip {
     /// Inflates a gzip or zlib stream (the header is detected), or several concatenated gzip
     /// members as `gzip` itself writes them. `path` only names the source in errors.
     public static func decompress(_ input: [UInt8], path: String) throws -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: max(input.count * 4, 1 << 16))
-        var produced = 0
         var stream = z_stream()
         // windowBits 15 + 32: maximum window, automatic gzip/zlib header detection.
         var status = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw GzipError.zlib(path: path, message: zlibMessage(stream, status)) }
         defer { inflateEnd(&stream) }
 
-        var consumed = 0
-        while true {
-            if produced == output.count {
-                guard output.count < maxDecompressedSize else { throw GzipError.tooLarge(path: path, limit: maxDecompressedSize) }
-                output.append(contentsOf: repeatElement(0, count: min(output.count, maxDecompressedSize - output.count)))
-            }
-            let inChunk = min(input.count - consumed, Int(UInt32.max))
-            let outChunk = min(output.count - produced, Int(UInt32.max))
-            status = input.withUnsafeBufferPointer { inp in
-                output.withUnsafeMutableBufferPointer { out in
-                    stream.next_in = UnsafeMutablePointer(mutating: inp.baseAddress.map { $0 + consumed })
-                    stream.avail_in = UInt32(inChunk)
-                    stream.next_out = out.baseAddress.map { $0 + produced }
-                    stream.avail_out = UInt32(outChunk)
-                    let r = inflate(&stream, Z_NO_FLUSH)
-                    consumed += inChunk - Int(stream.avail_in)
-                    produced += outChunk - Int(stream.avail_out)
-                    // Never keep pointers into Swift arrays beyond this closure.
-                    stream.next_in = nil
-                    stream.next_out = nil
-                    return r
+        // Inflate into a fixed scratch chunk and append each chunk to the growing output.
+        let chunkSize = 1 << 18
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
+        defer { scratch.deallocate() }
+        var output: [UInt8] = []
+        output.reserveCapacity(min(input.count * 5, maxDecompressedSize))
+
+        return try input.withUnsafeBufferPointer { inp -> [UInt8] in
+            var consumed = 0
+            while true {
+                let inChunk = min(inp.count - consumed, Int(UInt32.max))
+                stream.next_in = UnsafeMutablePointer(mutating: inp.baseAddress.map { $0 + consumed })
+                stream.avail_in = UInt32(inChunk)
+                stream.next_out = scratch
+                stream.avail_out = UInt32(chunkSize)
+                status = inflate(&stream, Z_NO_FLUSH)
+                consumed += inChunk - Int(stream.avail_in)
+                let produced = chunkSize - Int(stream.avail_out)
+                // Never leave zlib holding pointers into the Swift array between calls.
+                stream.next_in = nil
+                stream.next_out = nil
+                guard output.count + produced <= maxDecompressedSize else {
+                    throw GzipError.tooLarge(path: path, limit: maxDecompressedSize)
                 }
-            }
-            switch status {
-            case Z_STREAM_END:
-                if consumed == input.count {
-                    output.removeSubrange(produced...)
-                    return output
+                output.append(contentsOf: UnsafeBufferPointer(start: scratch, count: produced))
+
+                switch status {
+                case Z_STREAM_END:
+                    if consumed == inp.count { return output }
+                    // gzip allows several members one after the other; anything else is garbage.
+                    let next = Array(inp[consumed..<min(consumed + 2, inp.count)])
+                    guard isGzip(next) else { throw GzipError.trailingData(path: path, count: inp.count - consumed) }
+                    inflateReset(&stream)
+                case Z_OK:
+                    continue
+                case Z_BUF_ERROR:
+                    // No progress although output space was free: the input ended mid-stream.
+                    throw GzipError.truncated(path: path)
+                default:
+                    throw GzipError.corrupt(path: path, message: zlibMessage(stream, status))
                 }
-                let rest = Array(input[consumed..<min(consumed + 2, input.count)])
-                guard isGzip(rest) else {
-                    throw GzipError.trailingData(path: path, count: input.count - consumed)
-                }
-                // Another gzip member follows.
-                inflateReset(&stream)
-            case Z_OK:
-                continue
-            case Z_BUF_ERROR:
-                // No progress possible: either output is full (grown above) or input ran out.
-                if produced == output.count { continue }
-                throw GzipError.truncated(path: path)
-            default:
-                throw GzipError.corrupt(path: path, message: zlibMessage(stream, status))
             }
         }
     }
