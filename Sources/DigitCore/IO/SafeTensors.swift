@@ -99,9 +99,14 @@ public enum SafeTensors {
         [Float](unsafeUninitializedCapacity: count) { out, initialized in
             switch dtype {
             case .f32:
+                #if _endian(little)
+                // The file's little-endian F32 is the in-memory layout: copy it as it is.
+                if let base = out.baseAddress { UnsafeMutableRawPointer(base).copyMemory(from: p, byteCount: 4 * count) }
+                #else
                 for i in 0..<count {
                     out[i] = Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
                 }
+                #endif
             case .f16:
                 for i in 0..<count {
                     out[i] = HalfFloat.floatFromF16(UInt16(littleEndian: p.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
@@ -206,13 +211,15 @@ public enum SafeTensors {
         for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: n >> (8 * UInt64(i)))) }
         out.append(contentsOf: headerBytes)
         for (_, t) in tensors {
+            #if _endian(little)
+            // In-memory Floats already are little-endian F32: copy them as they are.
+            t.values.withUnsafeBytes { out.append(contentsOf: $0) }
+            #else
             for v in t.values {
                 let bits = v.bitPattern
-                out.append(UInt8(truncatingIfNeeded: bits))
-                out.append(UInt8(truncatingIfNeeded: bits >> 8))
-                out.append(UInt8(truncatingIfNeeded: bits >> 16))
-                out.append(UInt8(truncatingIfNeeded: bits >> 24))
+                for shift in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: bits >> shift)) }
             }
+            #endif
         }
         return out
     }
