@@ -83,6 +83,23 @@ final class IDXTests: XCTestCase {
         }
     }
 
+    func testGzipHandlesConcatenatedMembersAndRejectsTrailingGarbage() throws {
+        let a: [UInt8] = Array("first member, ".utf8), b: [UInt8] = Array("second member".utf8)
+        let joined = try Gzip.compress(a) + Gzip.compress(b)
+        XCTAssertEqual(try Gzip.decompress(joined, path: "j.gz"), a + b)
+        let garbage = try Gzip.compress(a) + [0, 1, 2]
+        assertThrows(try Gzip.decompress(garbage, path: "g.gz"), as: GzipError.self, mentions: ["g.gz", "3 bytes"]) {
+            $0 == .trailingData(path: "g.gz", count: 3)
+        }
+        // Larger than the inflate chunk, to cross chunk boundaries.
+        let big = (0..<700_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        XCTAssertEqual(try Gzip.decompress(Gzip.compress(big), path: "big.gz"), big)
+        // Files without the gzip magic are returned as they are.
+        let raw = dir + "/raw.bin"
+        try writeBytes([0x1f, 0x00, 0x8b], to: raw)
+        XCTAssertEqual(try Gzip.readFileMaybeGzip(path: raw), [0x1f, 0x00, 0x8b])
+    }
+
     func testRejectsZeroAndHugeDimensions() throws {
         for (count, rows, columns) in [(0, 28, 28), (1, 0, 28), (1, 28, 0), (1, 5000, 1)] as [(UInt32, UInt32, UInt32)] {
             let path = try file("d\(count)-\(rows)-\(columns)", imagesFile(count: count, rows: rows, columns: columns, pixels: []))
