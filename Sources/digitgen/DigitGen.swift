@@ -9,6 +9,7 @@ struct DigitGen: ParsableCommand {
         abstract: "Generate handwritten digits with a conditional VAE; train and evaluate it.",
         subcommands: [
             Generate.self,
+            ClassifierCommand.self,
             Bench.self,
         ])
 

@@ -1,0 +1,53 @@
+/// The classifier in a safetensors file: `mlp.fc1.weight` [H1, P], `mlp.fc1.bias` [H1], ...,
+/// `mlp.fcN.weight` [C, H(N-1)], `mlp.fcN.bias` [C], and `__metadata__["architecture"]` =
+/// "mlp-relu P-H1-...-C". Sizes are read from the shapes and checked against the tag.
+public enum ClassifierFile {
+    public static func load(path: String) throws -> Classifier {
+        let (tensors, metadata) = try SafeTensors.read(path: path)
+        guard let tag = metadata["architecture"] else {
+            throw ClassifierError.notAClassifier(path: path, reason: "its metadata has no \"architecture\" entry")
+        }
+        guard tag.hasPrefix(ClassifierConfig.architectureTag + " ") else {
+            throw ClassifierError.notAClassifier(path: path, reason: "architecture \"\(tag)\" is not \(ClassifierConfig.architectureTag)")
+        }
+        // Layer sizes from the weight shapes: fc1 [H1, P], fc2 [H2, H1], ...
+        var widths: [Int] = []
+        var layer = 0
+        while let w = tensors[ClassifierConfig.weightName(layer)] {
+            guard w.shape.count == 2, w.shape[0] > 0, w.shape[1] > 0 else {
+                throw ClassifierError.wrongShape(path: path, name: ClassifierConfig.weightName(layer),
+                                                 shape: w.shape, expected: [max(1, w.shape.first ?? 1), widths.last ?? 1])
+            }
+            if widths.isEmpty { widths.append(w.shape[1]) }
+            widths.append(w.shape[0])
+            layer += 1
+        }
+        guard widths.count >= 2 else { throw ClassifierError.missingTensor(path: path, name: ClassifierConfig.weightName(0)) }
+        let config = ClassifierConfig(inputs: widths[0], hidden: Array(widths[1..<widths.count - 1]), classes: widths[widths.count - 1])
+        guard tag == config.architecture else {
+            throw ClassifierError.notAClassifier(path: path, reason: "architecture \"\(tag)\" does not match its tensors (\(config.architecture))")
+        }
+        let store = ParameterStore(specs: config.tensorSpecs)
+        for (name, shape) in config.tensorSpecs {
+            guard let t = tensors[name] else { throw ClassifierError.missingTensor(path: path, name: name) }
+            guard t.shape == shape else { throw ClassifierError.wrongShape(path: path, name: name, shape: t.shape, expected: shape) }
+            guard t.values.allSatisfy(\.isFinite) else { throw ClassifierError.nonFinite(path: path, name: name) }
+            store.set(name, t.values)
+        }
+        return try Classifier(config: config, parameters: store, metadata: metadata)
+    }
+
+    /// Writes the classifier as F32 safetensors, atomically; `metadata` is merged over the
+    /// classifier's own, and the architecture tag is always set from the config.
+    public static func save(_ classifier: Classifier, to path: String, metadata: [String: String]) throws {
+        if let name = classifier.parameters.firstNonFiniteTensor() {
+            throw ClassifierError.nonFinite(path: path, name: name)
+        }
+        var merged = classifier.metadata.merging(metadata) { _, given in given }
+        merged["architecture"] = classifier.config.architecture
+        let list: [(name: String, tensor: Tensor)] = classifier.config.tensorSpecs.map { spec in
+            (spec.name, Tensor(shape: spec.shape, values: classifier.parameters.values(spec.name)))
+        }
+        try SafeTensors.write(list, metadata: merged, to: path)
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import DigitCore
+import Foundation
+
+/// `digitgen classifier ...`: the evaluation classifier that judges generated digits.
+struct ClassifierCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classifier",
+        abstract: "Train or evaluate the MNIST classifier used to judge generated digits.",
+        subcommands: [ClassifierTrain.self, ClassifierEval.self])
+}
+
+/// `--classifier FILE`, shared by the commands that judge images.
+struct ClassifierOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Evaluation classifier (safetensors). Default: the shipped resources/\(Resources.classifierFileName).",
+        valueName: "file"))
+    var classifier: String?
+
+    func resolvedPath() throws -> String {
+        if let classifier { return classifier }
+        return try Resources.defaultClassifierPath()
+    }
+
+    func load() throws -> Classifier { try ClassifierFile.load(path: resolvedPath()) }
+}
+
+/// MNIST from a directory as uint8 data sets.
+enum ClassifierData {
+    static func load(directory: String, requireTest: Bool) throws -> (train: LabeledImages, test: LabeledImages?) {
+        let mnist = try MNIST.load(directory: directory, requireTest: requireTest)
+        let train = try LabeledImages(pixels: mnist.train.images.pixels, labels: mnist.train.labels,
+                                      pixelsPerImage: mnist.train.images.rows * mnist.train.images.columns)
+        let test = try mnist.test.map {
+            try LabeledImages(pixels: $0.images.pixels, labels: $0.labels, pixelsPerImage: $0.images.rows * $0.images.columns)
+        }
+        return (train, test)
+    }
+
+}
