@@ -19,7 +19,7 @@ struct ClassifierTrain: ParsableCommand {
     var out: String
 
     @Option(name: .long, help: "Passes over the training set.")
-    var epochs: Int = 20
+    var epochs: Int = 30
 
     @Option(name: .customLong("batch-size"), help: "Images per Adam step.")
     var batchSize: Int = 128
@@ -73,6 +73,7 @@ struct ClassifierTrain: ParsableCommand {
             seconds += r.seconds
             let acc = r.testAccuracy.map { String(format: "  test accuracy %.2f%%", 100 * $0) } ?? ""
             print(String(format: "epoch %3d  loss %.4f%@  %.1f s", r.epoch, r.trainLoss, acc, r.seconds))
+            fflush(nil)
         }
         var metadata = recipe.metadata
         metadata["train_seconds"] = String(format: "%.1f", seconds)

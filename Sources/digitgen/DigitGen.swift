@@ -10,6 +10,8 @@ struct DigitGen: ParsableCommand {
         subcommands: [
             Generate.self,
             ClassifierCommand.self,
+            FitPrior.self,
+            EvalSamples.self,
             Bench.self,
         ])
 

@@ -4,7 +4,7 @@ import Foundation
 /// cross-entropy, cosine learning-rate decay to 0 (Loshchilov & Hutter 2017), and every
 /// training image shifted by up to `maxShift` pixels in each direction per epoch.
 public struct ClassifierRecipe: Sendable, Equatable {
-    public var epochs: Int = 20
+    public var epochs: Int = 30
     public var batchSize: Int = 128
     public var learningRate: Double = 1e-3
     public var seed: UInt64 = 1
@@ -13,7 +13,7 @@ public struct ClassifierRecipe: Sendable, Equatable {
     /// Largest random translation, in pixels, on each axis (0 = no augmentation).
     public var maxShift: Int = 2
 
-    public init(epochs: Int = 20, batchSize: Int = 128, learningRate: Double = 1e-3, seed: UInt64 = 1,
+    public init(epochs: Int = 30, batchSize: Int = 128, learningRate: Double = 1e-3, seed: UInt64 = 1,
                 threads: Int = 1, hidden: [Int] = [512, 256], maxShift: Int = 2) {
         self.epochs = epochs
         self.batchSize = batchSize
