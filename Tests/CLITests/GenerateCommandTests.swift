@@ -105,7 +105,7 @@ final class GenerateCommandTests: XCTestCase {
         try Data("this is not a safetensors file at all".utf8).write(to: URL(fileURLWithPath: corrupt))
         let cases: [(args: [String], mentions: String)] = [
             (["--digit", "12"], "outside 0-9"),
-            (["--digit", "-1"], "outside 0-9"),
+            (["--digit=-1"], "outside 0-9"),
             (["--digit", "3", "--count", "0"], "outside 1-10000"),
             (["--digit", "3", "--count", "10001"], "outside 1-10000"),
             (["--digit", "3", "--z=1,2,3"], "latent size is 20"),
