@@ -24,17 +24,3 @@ struct ClassifierOptions: ParsableArguments {
 
     func load() throws -> Classifier { try ClassifierFile.load(path: resolvedPath()) }
 }
-
-/// MNIST from a directory as uint8 data sets.
-enum ClassifierData {
-    static func load(directory: String, requireTest: Bool) throws -> (train: LabeledImages, test: LabeledImages?) {
-        let mnist = try MNIST.load(directory: directory, requireTest: requireTest)
-        let train = try LabeledImages(pixels: mnist.train.images.pixels, labels: mnist.train.labels,
-                                      pixelsPerImage: mnist.train.images.rows * mnist.train.images.columns)
-        let test = try mnist.test.map {
-            try LabeledImages(pixels: $0.images.pixels, labels: $0.labels, pixelsPerImage: $0.images.rows * $0.images.columns)
-        }
-        return (train, test)
-    }
-
-}

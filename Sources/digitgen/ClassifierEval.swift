@@ -17,7 +17,7 @@ struct ClassifierEval: ParsableCommand {
 
     func run() throws {
         let classifier = try classifierOptions.load()
-        guard let test = try ClassifierData.load(directory: data, requireTest: true).test else {
+        guard let test = try TrainingData.load(directory: data, requireTest: true).test else {
             throw ValidationError("no test set in \(data)")
         }
         let images = test.pixels.map { Float($0) / 255 }

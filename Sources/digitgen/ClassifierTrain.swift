@@ -46,11 +46,7 @@ struct ClassifierTrain: ParsableCommand {
         guard (0...8).contains(shift) else { throw ValidationError("--shift must be in 0...8, got \(shift)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         _ = try hiddenSizes()
-        let dir = (out as NSString).deletingLastPathComponent
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir.isEmpty ? "." : dir, isDirectory: &isDir), isDir.boolValue else {
-            throw ValidationError("--out \(out): directory \(dir) does not exist")
-        }
+        try checkWritable(out, option: "--out")
     }
 
     func hiddenSizes() throws -> [Int] {
@@ -62,7 +58,7 @@ struct ClassifierTrain: ParsableCommand {
     }
 
     func run() throws {
-        let sets = try ClassifierData.load(directory: data, requireTest: false)
+        let sets = try TrainingData.load(directory: data, requireTest: false)
         let recipe = ClassifierRecipe(epochs: epochs, batchSize: batchSize, learningRate: lr, seed: seed,
                                       threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                       hidden: try hiddenSizes(), maxShift: shift)
@@ -77,7 +73,7 @@ struct ClassifierTrain: ParsableCommand {
         }
         var metadata = recipe.metadata
         metadata["train_seconds"] = String(format: "%.1f", seconds)
-        metadata["command"] = (["digitgen"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        metadata["command"] = commandLineString
         if let a = trainer.history.last?.testAccuracy { metadata["test_accuracy"] = String(format: "%.4f", a) }
         try ClassifierFile.save(trainer.classifier, to: out, metadata: metadata)
         print("wrote \(out)")

@@ -9,9 +9,10 @@ struct DigitGen: ParsableCommand {
         abstract: "Generate handwritten digits with a conditional VAE; train and evaluate it.",
         subcommands: [
             Generate.self,
-            ClassifierCommand.self,
+            Train.self,
+            Eval.self,
             FitPrior.self,
-            EvalSamples.self,
+            ClassifierCommand.self,
             Bench.self,
         ])
 

@@ -51,62 +51,55 @@ enum SampleQualityOutput {
         return lines.joined(separator: "\n")
     }
 
-    /// JSON object body (without braces) for embedding in a larger report.
-    static func json(_ r: SampleQuality.Report, classifierPath: String) -> String {
-        let digits = r.digits.map { d in
-            "{\"digit\": \(d.digit), \"accuracy\": \(fmt(d.accuracy, 4)), \"diversity\": \(fmt(d.diversity, 4)), "
-                + "\"sample_distance\": \(fmt(d.sampleDistance, 4)), \"real_distance\": \(fmt(d.realDistance, 4)), "
-                + "\"predicted\": [\(d.predicted.map(String.init).joined(separator: ", "))]}"
-        }
-        return "\"sample_quality\": {\"samples_per_digit\": \(r.options.samples), \"diversity_samples\": \(r.options.diversitySamples), "
-            + "\"prior\": \"\(r.usedFittedPrior ? "fitted" : "standard")\", \"temperature\": \(fmt(Double(r.options.temperature), 4)), "
-            + "\"seed\": \(r.options.seed), \"classifier\": \"\(escape(classifierPath))\", "
-            + "\"accuracy\": \(fmt(r.accuracy, 4)), \"worst_accuracy\": \(fmt(r.worstAccuracy, 4)), "
-            + "\"mean_diversity\": \(fmt(r.meanDiversity, 4)), \"per_digit\": [\(digits.joined(separator: ", "))]}"
-    }
-
     static func fmt(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
+}
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+/// `sample_quality` in `digitgen eval --json`.
+struct SampleQualityJSON: Codable {
+    struct Digit: Codable {
+        var digit: Int
+        var accuracy: Double
+        var diversity: Double
+        var sampleDistance: Double
+        var realDistance: Double
+        /// How many samples the classifier put in each class.
+        var predicted: [Int]
+    }
+    var classifier: String
+    var samplesPerDigit: Int
+    var diversitySamples: Int
+    var prior: String
+    var temperature: Double
+    var seed: UInt64
+    var accuracy: Double
+    var worstAccuracy: Double
+    var meanDiversity: Double
+    var perDigit: [Digit]
+
+    init(_ r: SampleQuality.Report, classifierPath: String) {
+        classifier = classifierPath
+        samplesPerDigit = r.options.samples
+        diversitySamples = r.options.diversitySamples
+        prior = r.usedFittedPrior ? "fitted" : "standard"
+        temperature = Double(r.options.temperature)
+        seed = r.options.seed
+        accuracy = r.accuracy
+        worstAccuracy = r.worstAccuracy
+        meanDiversity = r.meanDiversity
+        perDigit = r.digits.map {
+            Digit(digit: $0.digit, accuracy: $0.accuracy, diversity: $0.diversity,
+                  sampleDistance: $0.sampleDistance, realDistance: $0.realDistance, predicted: $0.predicted)
+        }
     }
 }
 
-/// Runs the sample-quality evaluation for `digitgen eval --samples N`.
-func evaluateSamples(model: CVAE, test: LabeledImages, options: SampleQualityOptions)
-    throws -> (report: SampleQuality.Report, classifierPath: String)?
-{
-    guard let sampleOptions = options.sampleOptions else { return nil }
-    let path = try options.classifierOptions.resolvedPath()
-    let classifier = try ClassifierFile.load(path: path)
-    return (try SampleQuality.evaluate(model: model, classifier: classifier, test: test, options: sampleOptions), path)
-}
-
-/// Stand-in for `digitgen eval --samples` until the trainer's `eval` lands: sample quality only.
-struct EvalSamples: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "eval-samples",
-        abstract: "Judge generated samples with the evaluation classifier (accuracy and diversity per digit).")
-
-    @OptionGroup var weightsOptions: WeightsOptions
-
-    @Option(name: .long, help: ArgumentHelp("Directory with the MNIST test files (.gz or raw).", valueName: "dir"))
-    var data: String = "data/mnist"
-
-    @OptionGroup var quality: SampleQualityOptions
-
-    @Flag(name: .long, help: "Print JSON instead of a table.")
-    var json = false
-
-    func run() throws {
-        let model = try weightsOptions.loadModel()
-        guard let test = try ClassifierData.load(directory: data, requireTest: true).test else {
-            throw ValidationError("no test set in \(data)")
-        }
-        var q = quality
-        if q.samples == nil { q.samples = 1000 }
-        guard let (report, path) = try evaluateSamples(model: model, test: test, options: q) else { return }
-        print(json ? "{" + SampleQualityOutput.json(report, classifierPath: path) + "}"
-                   : SampleQualityOutput.table(report, classifierPath: path))
+extension SampleQualityOptions {
+    /// Runs the judgement when --samples was given: the report, its table and its JSON form.
+    func evaluate(model: CVAE, test: LabeledImages) throws -> (table: String, json: SampleQualityJSON)? {
+        guard let options = sampleOptions else { return nil }
+        let path = try classifierOptions.resolvedPath()
+        let classifier = try ClassifierFile.load(path: path)
+        let report = try SampleQuality.evaluate(model: model, classifier: classifier, test: test, options: options)
+        return (SampleQualityOutput.table(report, classifierPath: path), SampleQualityJSON(report, classifierPath: path))
     }
 }

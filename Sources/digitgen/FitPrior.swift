@@ -34,16 +34,12 @@ struct FitPrior: ParsableCommand {
     func validate() throws {
         guard (1...100).contains(components) else { throw ValidationError("--components must be in 1...100, got \(components)") }
         guard (1...10_000).contains(iterations) else { throw ValidationError("--iterations must be in 1...10000, got \(iterations)") }
-        let dir = (out as NSString).deletingLastPathComponent
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir.isEmpty ? "." : dir, isDirectory: &isDir), isDir.boolValue else {
-            throw ValidationError("--out \(out): directory \(dir) does not exist")
-        }
+        try checkWritable(out, option: "--out")
     }
 
     func run() throws {
         let model = try weightsOptions.loadModel()
-        let train = try ClassifierData.load(directory: data, requireTest: false).train
+        let train = try TrainingData.load(directory: data, requireTest: false).train
         guard train.pixelsPerImage == model.config.pixels else {
             throw ValidationError("images in \(data) have \(train.pixelsPerImage) pixels, the model \(model.config.pixels)")
         }
@@ -57,7 +53,7 @@ struct FitPrior: ParsableCommand {
         metadata["prior_components"] = String(components)
         metadata["prior_seed"] = String(seed)
         metadata["prior_iterations"] = String(iterations)
-        metadata["prior_command"] = (["digitgen"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        metadata["prior_command"] = commandLineString
         try WeightsFile.save(model.with(prior: prior, metadata: metadata), to: out, metadata: [:])
         print(String(format: "fitted %d components per digit on %d images in %.1f s; wrote %@",
                      components, train.count, Date().timeIntervalSince(started), out))
