@@ -1,0 +1,159 @@
+import DigitCore
+import Foundation
+import XCTest
+
+/// `digitgen fit-prior`, `digitgen eval --samples` and `digitgen generate --prior/--temperature`,
+/// run as real command lines on a tiny synthetic MNIST-shaped data set (no download needed).
+final class PriorAndSampleQualityCommandTests: XCTestCase {
+    var dir: URL!
+    var weights = ""
+    var classifier = ""
+    var data = ""
+
+    override func setUpWithError() throws {
+        dir = try CLIRunner.tempDir()
+        weights = path("model.safetensors")
+        try WeightsFile.save(CVAE(config: .mnist, seed: 5), to: weights, metadata: ["note": "kept"])
+        classifier = path("classifier.safetensors")
+        try ClassifierFile.save(Classifier(config: ClassifierConfig(inputs: 784, hidden: [8], classes: 10), seed: 3),
+                                to: classifier, metadata: [:])
+        data = path("mnist")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try writeIDX(count: 40, seed: 1, images: "train-images-idx3-ubyte", labels: "train-labels-idx1-ubyte")
+        try writeIDX(count: 30, seed: 2, images: "t10k-images-idx3-ubyte", labels: "t10k-labels-idx1-ubyte")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    /// Raw IDX files of `count` random 28 x 28 images labelled 0, 1, ..., 9, 0, ...
+    private func writeIDX(count: Int, seed: UInt64, images: String, labels: String) throws {
+        func be32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * (3 - $0))) } }
+        var rng = Xoshiro256(seed: seed)
+        let pixels = (0..<count * 784).map { _ in UInt8(rng.nextInt(below: 256)) }
+        try Data(be32(0x803) + be32(count) + be32(28) + be32(28) + pixels).write(to: URL(fileURLWithPath: data + "/" + images))
+        try Data(be32(0x801) + be32(count) + (0..<count).map { UInt8($0 % 10) }).write(to: URL(fileURLWithPath: data + "/" + labels))
+    }
+
+    private func pngBytes(_ args: [String]) throws -> Data {
+        let out = path("g\(UUID().uuidString).png")
+        let r = try CLIRunner.run(["generate", "--digit", "3", "--count", "4", "--seed", "11", "--out", out] + args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return try Data(contentsOf: URL(fileURLWithPath: out))
+    }
+
+    func testFitPriorWritesTheSameWeightsWithAPrior() throws {
+        let out = path("fitted.safetensors")
+        let r = try CLIRunner.run(["fit-prior", "--weights", weights, "--data", data, "--out", out,
+                                   "--components", "2", "--seed", "4"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("fitted 2 components per digit on 40 images"), r.stdout)
+        let original = try WeightsFile.load(path: weights)
+        let fitted = try WeightsFile.load(path: out)
+        let prior = try XCTUnwrap(fitted.prior)
+        XCTAssertEqual([prior.classes, prior.components, prior.latent], [10, 2, 20])
+        XCTAssertEqual(WeightsFile.tensors(of: fitted).prefix(10).map(\.tensor), WeightsFile.tensors(of: original).map(\.tensor))
+        XCTAssertEqual(fitted.metadata["prior_components"], "2")
+        XCTAssertEqual(fitted.metadata["prior_seed"], "4")
+        XCTAssertEqual(fitted.metadata["note"], "kept")
+        XCTAssertTrue(fitted.metadata["prior_command"]?.contains("fit-prior") ?? false)
+        // The same seed gives the same prior.
+        let again = path("again.safetensors")
+        XCTAssertEqual(try CLIRunner.run(["fit-prior", "--weights", weights, "--data", data, "--out", again,
+                                          "--components", "2", "--seed", "4"]).status, 0)
+        XCTAssertEqual(try WeightsFile.load(path: again).prior, prior)
+
+        // generate: the fitted prior by default, N(0, I) with --prior standard.
+        XCTAssertNotEqual(try pngBytes(["--weights", out]), try pngBytes(["--weights", out, "--prior", "standard"]))
+        XCTAssertEqual(try pngBytes(["--weights", out, "--prior", "standard"]), try pngBytes(["--weights", weights]))
+        XCTAssertNotEqual(try pngBytes(["--weights", out]), try pngBytes(["--weights", out, "--temperature", "0.5"]))
+    }
+
+    func testGenerateWithoutPriorIsTheSameForBothChoices() throws {
+        XCTAssertEqual(try pngBytes(["--weights", weights]), try pngBytes(["--weights", weights, "--prior", "standard"]))
+        XCTAssertNotEqual(try pngBytes(["--weights", weights]), try pngBytes(["--weights", weights, "--temperature", "0.5"]))
+    }
+
+    func testFitPriorBadInputsFailCleanly() throws {
+        let cases: [(args: [String], mentions: String)] = [
+            (["--components", "0"], "--components"),
+            (["--components", "5"], "fewer than 5 components"),   // 4 images per digit
+            (["--data", path("nowhere")], "nowhere"),
+        ]
+        for (i, c) in cases.enumerated() {
+            let out = path("bad\(i).safetensors")
+            var args = ["fit-prior", "--weights", weights, "--out", out] + c.args
+            if !c.args.contains("--data") { args += ["--data", data] }
+            let r = try CLIRunner.run(args)
+            XCTAssertNotEqual(r.status, 0, "\(c.args)")
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains(c.mentions), "\(c.args): \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        }
+    }
+
+    func testEvalSamplesReportsAccuracyAndDiversityPerDigit() throws {
+        let r = try CLIRunner.run(["eval", "--weights", weights, "--data", data, "--samples", "20",
+                                   "--classifier", classifier, "--draws", "1", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let q = try XCTUnwrap(json["sample_quality"] as? [String: Any])
+        XCTAssertEqual(q["samples_per_digit"] as? Int, 20)
+        XCTAssertEqual(q["prior"] as? String, "standard")
+        let digits = try XCTUnwrap(q["per_digit"] as? [[String: Any]])
+        XCTAssertEqual(digits.count, 10)
+        var correct = 0
+        for (d, entry) in digits.enumerated() {
+            XCTAssertEqual(entry["digit"] as? Int, d)
+            let predicted = try XCTUnwrap(entry["predicted"] as? [Int])
+            XCTAssertEqual(predicted.reduce(0, +), 20)
+            XCTAssertEqual(try XCTUnwrap(entry["accuracy"] as? Double), Double(predicted[d]) / 20, accuracy: 1e-9)
+            XCTAssertGreaterThan(try XCTUnwrap(entry["diversity"] as? Double), 0)
+            correct += predicted[d]
+        }
+        XCTAssertEqual(try XCTUnwrap(q["accuracy"] as? Double), Double(correct) / 200, accuracy: 1e-9)
+
+        // The table: one row per digit and an overall row; temperature 0 means no diversity.
+        let t = try CLIRunner.run(["eval", "--weights", weights, "--data", data, "--samples", "5",
+                                   "--classifier", classifier, "--draws", "1", "--temperature", "0"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertTrue(t.stdout.contains("digit  accuracy  diversity"), t.stdout)
+        XCTAssertTrue(t.stdout.contains("    9  "), t.stdout)
+        XCTAssertTrue(t.stdout.contains("  all  "), t.stdout)
+        XCTAssertTrue(t.stdout.contains("    0.000"), t.stdout)
+    }
+
+    func testEvalSamplesBadInputsFailCleanly() throws {
+        for (args, mentions) in [(["--samples", "0"], "--samples"),
+                                 (["--samples", "5", "--classifier", weights], "not a digitgen classifier"),
+                                 (["--samples", "5", "--temperature", "-1"], "temperature")] {
+            let r = try CLIRunner.run(["eval", "--weights", weights, "--data", data, "--draws", "1"]
+                                      + (args.contains("--classifier") ? args : args + ["--classifier", classifier]))
+            XCTAssertNotEqual(r.status, 0, "\(args)")
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains(mentions), "\(args): \(r.stderr)")
+        }
+    }
+
+    func testClassifierTrainAndEvalOnTinyData() throws {
+        let out = path("c.safetensors")
+        let r = try CLIRunner.run(["classifier", "train", "--data", data, "--out", out, "--epochs", "2",
+                                   "--batch-size", "8", "--hidden", "16", "--threads", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("epoch   2"), r.stdout)
+        let c = try ClassifierFile.load(path: out)
+        XCTAssertEqual(c.config, ClassifierConfig(inputs: 784, hidden: [16], classes: 10))
+        XCTAssertEqual(c.metadata["epochs"], "2")
+        let e = try CLIRunner.run(["classifier", "eval", "--data", data, "--classifier", out, "--json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["images"] as? Int, 30)
+        XCTAssertEqual((json["per_digit"] as? [Any])?.count, 10)
+        let bad = try CLIRunner.run(["classifier", "train", "--data", data, "--out", path("x.safetensors"), "--hidden", "8,a"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--hidden"), bad.stderr)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import XCTest
+@testable import DigitCore
+
+final class SampleQualityTests: XCTestCase {
+    let config = CVAEConfig(pixels: 16, classes: 3, hidden: 8, latent: 2)
+
+    func testPairwiseDistanceOfIdenticalImagesIsZero() {
+        let image = (0..<784).map { Float(($0 * 31) % 256) / 255 }
+        let same = Array([[Float]](repeating: image, count: 50).joined())
+        XCTAssertEqual(PairwiseDistance.mean(same, count: 50, dimension: 784), 0)
+    }
+
+    func testPairwiseDistanceOfKnownPoints() {
+        // Points 0, 3 and 4 units along one axis: distances 3, 4, 1 -> mean 8/3.
+        var x = [Float](repeating: 0.5, count: 3 * 10)
+        x[1 * 10 + 7] += 3
+        x[2 * 10 + 7] += 4
+        XCTAssertEqual(PairwiseDistance.mean(x, count: 3, dimension: 10), 8.0 / 3.0, accuracy: 1e-5)
+        // A 3-4-5 right triangle in two dimensions: distances 3, 4, 5 -> mean 4.
+        let t: [Float] = [0, 0, 3, 0, 0, 4]
+        XCTAssertEqual(PairwiseDistance.mean(t, count: 3, dimension: 2), 4, accuracy: 1e-5)
+        XCTAssertEqual(PairwiseDistance.mean(t, count: 1, dimension: 2), 0)
+    }
+
+    /// A tiny labelled test set: `perClass` images of each of 3 classes, 4 x 4 pixels.
+    private func testSet(perClass: Int) throws -> LabeledImages {
+        var rng = Xoshiro256(seed: 3)
+        var pixels: [UInt8] = [], labels: [UInt8] = []
+        for i in 0..<3 * perClass {
+            labels.append(UInt8(i % 3))
+            for _ in 0..<16 { pixels.append(UInt8(rng.nextInt(below: 256))) }
+        }
+        return try LabeledImages(pixels: pixels, labels: labels, pixelsPerImage: 16, classes: 3)
+    }
+
+    func testEvaluateCountsEverySampleAndIsDeterministic() throws {
+        let model = CVAE(config: config, seed: 2)
+        let classifier = Classifier(config: ClassifierConfig(inputs: 16, hidden: [6], classes: 3), seed: 5)
+        let test = try testSet(perClass: 5)
+        let options = SampleQuality.Options(samples: 40, diversitySamples: 4, seed: 7)
+        let a = try SampleQuality.evaluate(model: model, classifier: classifier, test: test, options: options)
+        let b = try SampleQuality.evaluate(model: model, classifier: classifier, test: test, options: options)
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(a.digits.map(\.digit), [0, 1, 2])
+        XCTAssertFalse(a.usedFittedPrior)
+        for d in a.digits {
+            XCTAssertEqual(d.predicted.reduce(0, +), 40)
+            // The real-image spread is that of the first 4 test images of the digit.
+            let real = SampleQuality.realImages(of: d.digit, in: test, limit: 4)
+            XCTAssertEqual(real.count, 4)
+            XCTAssertEqual(d.realDistance, PairwiseDistance.mean(real.pixels, count: 4, dimension: 16), accuracy: 1e-12)
+            // The classifier's verdicts on the same samples, recomputed.
+            let samples = try model.sample(digit: d.digit, count: 40, seed: 7 + UInt64(d.digit))
+            let labels = try classifier.predict(images: samples)
+            XCTAssertEqual(d.correct, labels.filter { $0 == d.digit }.count)
+            XCTAssertEqual(d.diversity, d.sampleDistance / d.realDistance, accuracy: 1e-12)
+        }
+        XCTAssertEqual(a.accuracy, Double(a.digits.map(\.correct).reduce(0, +)) / 120, accuracy: 1e-12)
+        XCTAssertEqual(a.worstAccuracy, a.digits.map(\.accuracy).min())
+    }
+
+    func testTemperatureZeroGivesZeroDiversity() throws {
+        let model = CVAE(config: config, seed: 2)
+        let classifier = Classifier(config: ClassifierConfig(inputs: 16, hidden: [6], classes: 3), seed: 5)
+        let r = try SampleQuality.evaluate(model: model, classifier: classifier, test: try testSet(perClass: 5),
+                                           options: .init(samples: 10, diversitySamples: 5, temperature: 0, prior: .standard))
+        for d in r.digits {
+            XCTAssertEqual(d.sampleDistance, 0)
+            XCTAssertGreaterThan(d.realDistance, 0)
+            XCTAssertEqual(d.diversity, 0)
+            // All samples are the same image, so the classifier gives them all one label.
+            XCTAssertEqual(d.predicted.filter { $0 > 0 }.count, 1)
+        }
+        XCTAssertEqual(r.meanDiversity, 0)
+    }
+
+    func testMismatchedClassifierIsRejected() throws {
+        let model = CVAE(config: config, seed: 2)
+        let classifier = Classifier(config: ClassifierConfig(inputs: 784, hidden: [6], classes: 10), seed: 5)
+        XCTAssertThrowsError(try SampleQuality.evaluate(model: model, classifier: classifier, test: try testSet(perClass: 3))) {
+            XCTAssertTrue("\($0)".contains("784"), "\($0)")
+        }
+    }
+
+    /// A weights file without prior tensors samples from N(0, I): `fitted` falls back to `standard`.
+    func testFileWithoutPriorSamplesFromStandardNormal() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir + "/plain.safetensors"
+        try WeightsFile.save(CVAE(config: config, seed: 9), to: path, metadata: [:])
+        XCTAssertNil(try SafeTensors.read(path: path).tensors["prior.means"])
+        let model = try WeightsFile.load(path: path)
+        XCTAssertNil(model.prior)
+        XCTAssertFalse(model.usesFittedPrior(.fitted))
+        let fitted = try model.sampleLatents(digit: 1, count: 5, seed: 3)
+        let standard = try model.sampleLatents(digit: 1, count: 5, seed: 3, prior: .standard)
+        XCTAssertEqual(fitted, standard)
+        var rng = Xoshiro256(seed: 3)
+        XCTAssertEqual(fitted, rng.gaussians(10))
+        XCTAssertEqual(try model.sample(digit: 1, count: 5, seed: 3), try model.sample(digit: 1, count: 5, seed: 3, prior: .standard))
+    }
+
+    /// With a fitted prior, temperature scales the spread around the chosen component's mean.
+    func testTemperatureScalesSpreadAroundFittedPrior() throws {
+        let prior = try LatentPrior(classes: 3, components: 1, latent: 2, weights: [1, 1, 1],
+                                    means: [1, 2, 3, 4, 5, 6], logvars: [0, 0, 2 * Float(M_LN2), 0, 0, 0])
+        let model = try CVAE(config: config, seed: 9).with(prior: prior)
+        let z1 = try model.sampleLatents(digit: 1, count: 4, seed: 8, temperature: 1)
+        let zHalf = try model.sampleLatents(digit: 1, count: 4, seed: 8, temperature: 0.5)
+        var rng = Xoshiro256(seed: 8)
+        let eps = rng.gaussians(8)
+        for i in 0..<4 {
+            // Digit 1's component: mean (3, 4), standard deviations (2, 1).
+            XCTAssertEqual(z1[2 * i], 3 + 2 * eps[2 * i], accuracy: 1e-5)
+            XCTAssertEqual(z1[2 * i + 1], 4 + eps[2 * i + 1], accuracy: 1e-5)
+            XCTAssertEqual(zHalf[2 * i] - 3, 0.5 * (z1[2 * i] - 3), accuracy: 1e-5)
+            XCTAssertEqual(zHalf[2 * i + 1] - 4, 0.5 * (z1[2 * i + 1] - 4), accuracy: 1e-5)
+        }
+    }
+
+    func testPriorEncodingMatchesTheEncoder() throws {
+        let model = CVAE(config: config, seed: 4)
+        let data = try testSet(perClass: 700)   // more than one chunk of 1000
+        let e = try PriorEncoding.encode(data, with: model)
+        let images = data.pixels.map { Float($0) / 255 }
+        let direct = try model.encode(images: images, labels: data.labels.map(Int.init))
+        XCTAssertEqual(e.means, direct.mean)
+        XCTAssertEqual(e.logvars, direct.logvar)
+    }
+}
