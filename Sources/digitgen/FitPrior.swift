@@ -22,7 +22,17 @@ struct FitPrior: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Weights with the fitted prior to write (may be the input file).", valueName: "file.safetensors"))
     var out: String
 
-    @Option(name: .long, help: "Gaussian components per digit (1-100).")
+    enum Method: String, ExpressibleByArgument, CaseIterable {
+        /// K diagonal Gaussians fitted by EM to the encoder means.
+        case gmm
+        /// The posteriors of K random training images per digit (a sample of the aggregate posterior).
+        case posteriors
+    }
+
+    @Option(name: .long, help: "gmm: K diagonal Gaussians fitted by EM; posteriors: the encoder posteriors of K random training images per digit.")
+    var method: Method = .gmm
+
+    @Option(name: .long, help: "Components per digit (gmm: 1-100; posteriors: 1-5000).")
     var components: Int = 10
 
     @Option(name: .long, help: "EM iterations at most.")
@@ -32,7 +42,10 @@ struct FitPrior: ParsableCommand {
     var seed: UInt64 = 1
 
     func validate() throws {
-        guard (1...100).contains(components) else { throw ValidationError("--components must be in 1...100, got \(components)") }
+        let most = method == .gmm ? 100 : 5000
+        guard (1...most).contains(components) else {
+            throw ValidationError("--components must be in 1...\(most) with --method \(method.rawValue), got \(components)")
+        }
         guard (1...10_000).contains(iterations) else { throw ValidationError("--iterations must be in 1...10000, got \(iterations)") }
         try checkWritable(out, option: "--out")
     }
@@ -45,14 +58,25 @@ struct FitPrior: ParsableCommand {
         }
         let started = Date()
         let encoded = try PriorEncoding.encode(train, with: model)
-        let options = PriorFitting.Options(components: components, iterations: iterations, seed: seed)
-        let prior = try PriorFitting.fit(means: encoded.means, logvars: encoded.logvars, labels: train.labels.map(Int.init),
-                                         classes: model.config.classes, latent: model.config.latent, options: options)
+        let labels = train.labels.map(Int.init), c = model.config
+        let prior: LatentPrior
         var metadata = model.metadata
-        metadata["prior"] = "per-digit mixture of \(components) diagonal Gaussians fitted by EM to the encoder means of \(train.count) training images, plus the average posterior variance"
+        switch method {
+        case .gmm:
+            let options = PriorFitting.Options(components: components, iterations: iterations, seed: seed)
+            prior = try PriorFitting.fit(means: encoded.means, logvars: encoded.logvars, labels: labels,
+                                         classes: c.classes, latent: c.latent, options: options)
+            metadata["prior"] = "per-digit mixture of \(components) diagonal Gaussians fitted by EM to the encoder means of \(train.count) training images, plus the average posterior variance"
+            metadata["prior_iterations"] = String(iterations)
+        case .posteriors:
+            prior = try PriorFitting.aggregatePosteriorSample(means: encoded.means, logvars: encoded.logvars, labels: labels,
+                                                              classes: c.classes, latent: c.latent, perClass: components, seed: seed)
+            metadata["prior"] = "per-digit aggregate posterior sampled at \(components) random training images of each digit (of \(train.count)): equal-weight mixture of their encoder posteriors"
+            metadata.removeValue(forKey: "prior_iterations")
+        }
+        metadata["prior_method"] = method.rawValue
         metadata["prior_components"] = String(components)
         metadata["prior_seed"] = String(seed)
-        metadata["prior_iterations"] = String(iterations)
         metadata["prior_command"] = commandLineString
         try WeightsFile.save(model.with(prior: prior, metadata: metadata), to: out, metadata: [:])
         print(String(format: "fitted %d components per digit on %d images in %.1f s; wrote %@",

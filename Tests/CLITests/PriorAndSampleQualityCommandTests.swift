@@ -72,6 +72,23 @@ final class PriorAndSampleQualityCommandTests: XCTestCase {
         XCTAssertNotEqual(try pngBytes(["--weights", out]), try pngBytes(["--weights", out, "--temperature", "0.5"]))
     }
 
+    func testFitPriorPosteriorsMethodStoresTrainingPosteriors() throws {
+        let out = path("posteriors.safetensors")
+        let r = try CLIRunner.run(["fit-prior", "--method", "posteriors", "--weights", weights, "--data", data,
+                                   "--out", out, "--components", "3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let fitted = try WeightsFile.load(path: out)
+        let prior = try XCTUnwrap(fitted.prior)
+        XCTAssertEqual(prior.components, 3)
+        XCTAssertEqual(prior.weights, [Float](repeating: 1.0 / 3.0, count: 30))
+        XCTAssertEqual(fitted.metadata["prior_method"], "posteriors")
+        XCTAssertNil(fitted.metadata["prior_iterations"])
+        let tooMany = try CLIRunner.run(["fit-prior", "--method", "posteriors", "--weights", weights, "--data", data,
+                                         "--out", path("x.safetensors"), "--components", "5001"])
+        XCTAssertNotEqual(tooMany.status, 0)
+        XCTAssertTrue(tooMany.stderr.contains("1...5000"), tooMany.stderr)
+    }
+
     func testGenerateWithoutPriorIsTheSameForBothChoices() throws {
         XCTAssertEqual(try pngBytes(["--weights", weights]), try pngBytes(["--weights", weights, "--prior", "standard"]))
         XCTAssertNotEqual(try pngBytes(["--weights", weights]), try pngBytes(["--weights", weights, "--temperature", "0.5"]))

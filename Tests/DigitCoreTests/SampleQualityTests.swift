@@ -128,3 +128,40 @@ final class SampleQualityTests: XCTestCase {
         XCTAssertEqual(e.logvars, direct.logvar)
     }
 }
+
+final class AggregatePosteriorPriorTests: XCTestCase {
+    func testComponentsAreDistinctPosteriorsOfTheirOwnClass() throws {
+        // 30 points of latent size 2 in 3 classes; point i has mean (i, -i) and log-variance (i/100, 0).
+        let n = 30, latent = 2
+        let labels = (0..<n).map { $0 % 3 }
+        let means: [Float] = (0..<n).flatMap { [Float($0), -Float($0)] }
+        let logvars: [Float] = (0..<n).flatMap { [Float($0) / 100, 0] }
+        let p = try PriorFitting.aggregatePosteriorSample(means: means, logvars: logvars, labels: labels,
+                                                          classes: 3, latent: latent, perClass: 4, seed: 7)
+        XCTAssertEqual([p.classes, p.components, p.latent], [3, 4, 2])
+        XCTAssertEqual(p.weights, [Float](repeating: 0.25, count: 12))
+        for c in 0..<3 {
+            var picked = Set<Int>()
+            for k in 0..<4 {
+                let base = (c * 4 + k) * latent
+                let i = Int(p.means[base])
+                XCTAssertEqual(labels[i], c, "component \(k) of class \(c) is image \(i) of class \(labels[i])")
+                XCTAssertEqual(p.means[base + 1], -Float(i))
+                XCTAssertEqual(p.logvars[base], Float(i) / 100)
+                XCTAssertEqual(p.logvars[base + 1], 0)
+                picked.insert(i)
+            }
+            XCTAssertEqual(picked.count, 4, "images are drawn without replacement")
+        }
+        let again = try PriorFitting.aggregatePosteriorSample(means: means, logvars: logvars, labels: labels,
+                                                              classes: 3, latent: latent, perClass: 4, seed: 7)
+        XCTAssertEqual(again, p)
+        let other = try PriorFitting.aggregatePosteriorSample(means: means, logvars: logvars, labels: labels,
+                                                              classes: 3, latent: latent, perClass: 4, seed: 8)
+        XCTAssertNotEqual(other, p)
+        XCTAssertThrowsError(try PriorFitting.aggregatePosteriorSample(means: means, logvars: logvars, labels: labels,
+                                                                       classes: 3, latent: latent, perClass: 11, seed: 7)) {
+            XCTAssertTrue("\($0)".contains("fewer than 11"), "\($0)")
+        }
+    }
+}
