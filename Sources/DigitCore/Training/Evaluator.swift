@@ -76,7 +76,7 @@ public final class Evaluator {
                 }
                 o.linear.forward(x: o.encoderInput, batch: n, inFeatures: xin, outFeatures: c.hidden,
                                  weight: params.pointer("fc1.weight"), bias: params.pointer("fc1.bias"), out: o.h1)
-                Activation.relu(o.h1, count: n * c.hidden)
+                VectorMath.relu(o.h1, count: n * c.hidden)
                 o.linear.forward(x: o.h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
                                  weight: params.pointer("fc21.weight"), bias: params.pointer("fc21.bias"), out: mean)
                 o.linear.forward(x: o.h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
@@ -106,7 +106,7 @@ public final class Evaluator {
                         }
                         o.linear.forward(x: o.decoderInput, batch: m, inFeatures: zin, outFeatures: c.hidden,
                                          weight: params.pointer("fc3.weight"), bias: params.pointer("fc3.bias"), out: o.h3)
-                        Activation.relu(o.h3, count: m * c.hidden)
+                        VectorMath.relu(o.h3, count: m * c.hidden)
                         o.linear.forward(x: o.h3, batch: m, inFeatures: c.hidden, outFeatures: c.pixels,
                                          weight: params.pointer("fc4.weight"), bias: params.pointer("fc4.bias"), out: o.logits)
                         for s in 0..<m {
