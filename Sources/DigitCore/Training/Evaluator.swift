@@ -109,10 +109,17 @@ public final class Evaluator {
                         VectorMath.relu(o.h3, count: m * c.hidden)
                         o.linear.forward(x: o.h3, batch: m, inFeatures: c.hidden, outFeatures: c.pixels,
                                          weight: params.pointer("fc4.weight"), bias: params.pointer("fc4.bias"), out: o.logits)
-                        for s in 0..<m {
-                            let bce = BinaryCrossEntropy.row(logits: o.logits + s * c.pixels, targets: images + r * c.pixels,
-                                                             count: c.pixels, gradient: nil)
-                            logWeights[done + s] -= Double(bce)
+                        // log p(x | z_k, y) per sample, rows split over the threads.
+                        let parts = m >= 64 ? o.linear.threads : 1
+                        let logits = o.logits, target = images + r * c.pixels, offset = done
+                        logWeights.withUnsafeMutableBufferPointer { lw in
+                            Parallel.forEachPart(parts) { part in
+                                for s in ParallelLinear.range(part: part, parts: parts, of: m) {
+                                    let bce = BinaryCrossEntropy.row(logits: logits + s * c.pixels, targets: target,
+                                                                     count: c.pixels, gradient: nil)
+                                    lw[offset + s] -= Double(bce)
+                                }
+                            }
                         }
                         done += m
                     }
