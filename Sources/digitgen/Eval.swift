@@ -34,6 +34,9 @@ struct Eval: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(name: .long, help: "Also store the metrics and this command in the weights file's metadata (rewritten atomically).")
+    var record = false
+
     @OptionGroup var quality: SampleQualityOptions
 
     func validate() throws {
@@ -81,6 +84,18 @@ struct Eval: ParsableCommand {
         let report = Report(weights: path, data: data, images: test.count, draws: draws, negativeElbo: elbo.total,
                             bce: elbo.bce, kl: elbo.kl, iwaeK: iwae, iwaeBound: bound,
                             seconds: Date().timeIntervalSince(t0), sampleQuality: samples?.json)
+        if record {
+            var meta = ["eval_command": commandLineString, "eval_images": String(test.count),
+                        "eval_negative_elbo": String(format: "%.4f", elbo.total),
+                        "eval_bce": String(format: "%.4f", elbo.bce), "eval_kl": String(format: "%.4f", elbo.kl),
+                        "eval_draws": String(draws)]
+            if let iwae, let bound {
+                meta["eval_iwae_k"] = String(iwae)
+                meta["eval_iwae_bound"] = String(format: "%.4f", bound)
+            }
+            if let samples { meta.merge(samples.json.metadata) { _, new in new } }
+            try WeightsFile.save(model, to: path, metadata: meta)
+        }
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -93,6 +93,23 @@ struct SampleQualityJSON: Codable {
     }
 }
 
+extension SampleQualityJSON {
+    /// The figures as `__metadata__` entries (`eval --record`).
+    var metadata: [String: String] {
+        [
+            "quality_classifier": (classifier as NSString).lastPathComponent,
+            "quality_samples_per_digit": String(samplesPerDigit),
+            "quality_prior": prior, "quality_temperature": String(format: "%g", temperature),
+            "quality_seed": String(seed),
+            "quality_accuracy": String(format: "%.4f", accuracy),
+            "quality_worst_accuracy": String(format: "%.4f", worstAccuracy),
+            "quality_mean_diversity": String(format: "%.4f", meanDiversity),
+            "quality_per_digit": perDigit.map { String(format: "%d:%.4f/%.4f", $0.digit, $0.accuracy, $0.diversity) }
+                .joined(separator: " "),
+        ]
+    }
+}
+
 extension SampleQualityOptions {
     /// Runs the judgement when --samples was given: the report, its table and its JSON form.
     func evaluate(model: CVAE, test: LabeledImages) throws -> (table: String, json: SampleQualityJSON)? {

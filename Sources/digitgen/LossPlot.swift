@@ -94,9 +94,17 @@ enum LossPlot {
             cairo_move_to(cr, left - 6 - ext.x_advance, py(t) + 4)
             cairo_show_text(cr, label)
         }
-        let xStep = max(1, Int(((xMax - xMin) / 8).rounded(.up)))
-        var e = Int(xMin)
+        // Epoch ticks at round steps (1, 2, 5, 10, 20, ...), plus the first epoch.
+        let rawStep = max(1, (xMax - xMin) / 8)
+        let mag = pow(10, floor(log10(rawStep)))
+        let xStep = Int((rawStep / mag <= 1 ? 1 : rawStep / mag <= 2 ? 2 : rawStep / mag <= 5 ? 5 : 10) * mag)
+        var xTicks = [Int(xMin)]
+        var e = (Int(xMin) / xStep + 1) * xStep
         while Double(e) <= xMax {
+            if Double(e - xTicks[xTicks.count - 1]) >= Double(xStep) / 2 { xTicks.append(e) }
+            e += xStep
+        }
+        for e in xTicks {
             cairo_set_source_rgb(cr, 0.2, 0.2, 0.2)
             cairo_move_to(cr, px(Double(e)), bottom)
             cairo_line_to(cr, px(Double(e)), bottom + 4)
@@ -106,7 +114,6 @@ enum LossPlot {
             cairo_text_extents(cr, label, &ext)
             cairo_move_to(cr, px(Double(e)) - ext.x_advance / 2, bottom + 16)
             cairo_show_text(cr, label)
-            e += xStep
         }
         cairo_move_to(cr, (left + right) / 2 - 16, bottom + 32)
         cairo_show_text(cr, "epoch")

@@ -48,6 +48,9 @@ public final class CVAEObjective {
     /// uint8 pixel -> Float in [0, 1], as torchvision's ToTensor (value / 255).
     let pixelTable: UnsafeMutablePointer<Float>
 
+    /// One BCE sum per thread.
+    let partSums: UnsafeMutablePointer<Double>
+
     private var buffers: [UnsafeMutablePointer<Float>] = []
 
     public init(config: CVAEConfig, capacity: Int, threads: Int) {
@@ -79,9 +82,14 @@ public final class CVAEObjective {
         pixelTable = alloc(256)
         for v in 0..<256 { pixelTable[v] = Float(v) / 255 }
         buffers = all
+        partSums = .allocate(capacity: linear.threads)
+        partSums.initialize(repeating: 0, count: linear.threads)
     }
 
-    deinit { for p in buffers { p.deallocate() } }
+    deinit {
+        for p in buffers { p.deallocate() }
+        partSums.deallocate()
+    }
 
     // MARK: - Input
 
@@ -115,7 +123,7 @@ public final class CVAEObjective {
         let xin = c.pixels + c.classes, zin = c.latent + c.classes
         linear.forward(x: encoderInput, batch: n, inFeatures: xin, outFeatures: c.hidden,
                        weight: p.pointer("fc1.weight"), bias: p.pointer("fc1.bias"), out: h1)
-        Activation.relu(h1, count: n * c.hidden)
+        VectorMath.relu(h1, count: n * c.hidden)
         linear.forward(x: h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
                        weight: p.pointer("fc21.weight"), bias: p.pointer("fc21.bias"), out: mean)
         linear.forward(x: h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
@@ -141,15 +149,24 @@ public final class CVAEObjective {
 
         linear.forward(x: decoderInput, batch: n, inFeatures: zin, outFeatures: c.hidden,
                        weight: p.pointer("fc3.weight"), bias: p.pointer("fc3.bias"), out: h3)
-        Activation.relu(h3, count: n * c.hidden)
+        VectorMath.relu(h3, count: n * c.hidden)
         linear.forward(x: h3, batch: n, inFeatures: c.hidden, outFeatures: c.pixels,
                        weight: p.pointer("fc4.weight"), bias: p.pointer("fc4.bias"), out: logits)
-        var bce: Double = 0
-        for i in 0..<n {
-            let row = logits + i * c.pixels
-            bce += Double(BinaryCrossEntropy.row(logits: row, targets: encoderInput + i * xin,
-                                                 count: c.pixels, gradient: gradient ? row : nil))
+        // Rows split over the threads; per-part sums added in part order.
+        let parts = n >= 64 ? linear.threads : 1
+        let sums = partSums
+        let input = encoderInput, out = logits
+        Parallel.forEachPart(parts) { part in
+            var s: Double = 0
+            for i in ParallelLinear.range(part: part, parts: parts, of: n) {
+                let row = out + i * c.pixels
+                s += Double(BinaryCrossEntropy.row(logits: row, targets: input + i * xin,
+                                                   count: c.pixels, gradient: gradient ? row : nil))
+            }
+            sums[part] = s
         }
+        var bce: Double = 0
+        for part in 0..<parts { bce += sums[part] }
         return LossParts(bce: bce, kl: kl)
     }
 
@@ -169,7 +186,7 @@ public final class CVAEObjective {
         linear.backward(dout: logits, x: h3, batch: n, inFeatures: c.hidden, outFeatures: c.pixels,
                         weight: p.pointer("fc4.weight"), dWeight: g.pointer("fc4.weight"),
                         dBias: g.pointer("fc4.bias"), dx: dh3)
-        Activation.reluBackward(dh3, output: h3, count: n * c.hidden)
+        VectorMath.reluBackward(dh3, output: h3, count: n * c.hidden)
         linear.backward(dout: dh3, x: decoderInput, batch: n, inFeatures: zin, outFeatures: c.hidden,
                         weight: p.pointer("fc3.weight"), dWeight: g.pointer("fc3.weight"),
                         dBias: g.pointer("fc3.bias"), dx: dDecoderInput)
@@ -194,7 +211,7 @@ public final class CVAEObjective {
         linear.backward(dout: dLogvar, x: h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
                         weight: p.pointer("fc22.weight"), dWeight: g.pointer("fc22.weight"),
                         dBias: g.pointer("fc22.bias"), dx: dh1, accumulate: true)
-        Activation.reluBackward(dh1, output: h1, count: n * c.hidden)
+        VectorMath.reluBackward(dh1, output: h1, count: n * c.hidden)
         // The input is data: no dx for fc1.
         linear.backward(dout: dh1, x: encoderInput, batch: n, inFeatures: xin, outFeatures: c.hidden,
                         weight: p.pointer("fc1.weight"), dWeight: g.pointer("fc1.weight"),

@@ -59,6 +59,7 @@ public enum Checkpoint {
         guard let recipeJSON = meta["recipe"] else { throw TrainingError.malformedCheckpoint("no recipe in \(path)") }
         var recipe = try TrainingRecipe.from(json: recipeJSON)
         if let epochs { recipe.epochs = epochs }
+        try recipe.validate(trainingCount: data.count)
         let count = try integer(meta, "train_count")
         guard count == data.count, meta["train_labels_fnv1a"] == String(fingerprint(data.labels)) else {
             throw TrainingError.checkpointMismatch("it was made on a different training set (\(count) images)")

@@ -76,7 +76,7 @@ public final class Evaluator {
                 }
                 o.linear.forward(x: o.encoderInput, batch: n, inFeatures: xin, outFeatures: c.hidden,
                                  weight: params.pointer("fc1.weight"), bias: params.pointer("fc1.bias"), out: o.h1)
-                Activation.relu(o.h1, count: n * c.hidden)
+                VectorMath.relu(o.h1, count: n * c.hidden)
                 o.linear.forward(x: o.h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
                                  weight: params.pointer("fc21.weight"), bias: params.pointer("fc21.bias"), out: mean)
                 o.linear.forward(x: o.h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
@@ -106,13 +106,20 @@ public final class Evaluator {
                         }
                         o.linear.forward(x: o.decoderInput, batch: m, inFeatures: zin, outFeatures: c.hidden,
                                          weight: params.pointer("fc3.weight"), bias: params.pointer("fc3.bias"), out: o.h3)
-                        Activation.relu(o.h3, count: m * c.hidden)
+                        VectorMath.relu(o.h3, count: m * c.hidden)
                         o.linear.forward(x: o.h3, batch: m, inFeatures: c.hidden, outFeatures: c.pixels,
                                          weight: params.pointer("fc4.weight"), bias: params.pointer("fc4.bias"), out: o.logits)
-                        for s in 0..<m {
-                            let bce = BinaryCrossEntropy.row(logits: o.logits + s * c.pixels, targets: images + r * c.pixels,
-                                                             count: c.pixels, gradient: nil)
-                            logWeights[done + s] -= Double(bce)
+                        // log p(x | z_k, y) per sample, rows split over the threads.
+                        let parts = m >= 64 ? o.linear.threads : 1
+                        let logits = o.logits, target = images + r * c.pixels, offset = done
+                        logWeights.withUnsafeMutableBufferPointer { lw in
+                            Parallel.forEachPart(parts) { part in
+                                for s in ParallelLinear.range(part: part, parts: parts, of: m) {
+                                    let bce = BinaryCrossEntropy.row(logits: logits + s * c.pixels, targets: target,
+                                                                     count: c.pixels, gradient: nil)
+                                    lw[offset + s] -= Double(bce)
+                                }
+                            }
                         }
                         done += m
                     }

@@ -112,9 +112,16 @@ public final class Trainer {
                 while batchesDone < nb {
                     let start = batchesDone * bs
                     let n = min(bs, data.count - start)
-                    for r in 0..<n {
-                        let idx = order[start + r]
-                        objective.setExample(row: r, pixels: base + idx * p, label: Int(data.labels[idx]))
+                    let fillParts = n >= 64 ? recipe.threads : 1
+                    order.withUnsafeBufferPointer { order in
+                        data.labels.withUnsafeBufferPointer { labels in
+                            Parallel.forEachPart(fillParts) { part in
+                                for r in ParallelLinear.range(part: part, parts: fillParts, of: n) {
+                                    let idx = order[start + r]
+                                    objective.setExample(row: r, pixels: base + idx * p, label: Int(labels[idx]))
+                                }
+                            }
+                        }
                     }
                     gradients.zero()
                     let beta = recipe.klWeight(epoch: epoch, batch: batchesDone, batchesPerEpoch: nb)
