@@ -5,7 +5,7 @@ import Foundation
 /// The options of `digitgen eval` that judge generated samples (issue 4).
 struct SampleQualityOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Also judge N generated images per digit with the classifier: accuracy and diversity (300 samples vs 300 real test images).",
+        "Also judge N generated images per digit: classifier accuracy, diversity (300 samples vs 300 real test images) and novelty (distance to the nearest training image, vs real test images).",
         valueName: "N"))
     var samples: Int?
 
@@ -41,15 +41,19 @@ enum SampleQualityOutput {
         var lines = [
             "sample quality: \(r.options.samples) samples per digit, prior \(prior), temperature \(fmt(Double(r.options.temperature), 2)), seed \(r.options.seed)",
             "classifier: \(classifierPath)",
-            "digit  accuracy  diversity  most confused with",
+            "digit  accuracy  diversity  novelty  most confused with",
         ]
         for d in r.digits {
             let confused = d.mostConfusedWith.map { "\($0) (\(d.predicted[$0]))" } ?? "-"
-            lines.append(String(format: "%5d  %7.2f%%  %9.3f  %@", d.digit, 100 * d.accuracy, d.diversity, confused))
+            lines.append(String(format: "%5d  %7.2f%%  %9.3f  %7@  %@", d.digit, 100 * d.accuracy, d.diversity,
+                                novelty(d.novelty), confused))
         }
-        lines.append(String(format: "  all  %7.2f%%  %9.3f  (worst digit %.2f%%)", 100 * r.accuracy, r.meanDiversity, 100 * r.worstAccuracy))
+        lines.append(String(format: "  all  %7.2f%%  %9.3f  %7@  (worst digit %.2f%%)", 100 * r.accuracy, r.meanDiversity,
+                            novelty(r.meanNovelty), 100 * r.worstAccuracy))
         return lines.joined(separator: "\n")
     }
+
+    static func novelty(_ v: Double?) -> String { v.map { fmt($0, 3) } ?? "-" }
 
     static func fmt(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
 }
@@ -62,6 +66,9 @@ struct SampleQualityJSON: Codable {
         var diversity: Double
         var sampleDistance: Double
         var realDistance: Double
+        var novelty: Double?
+        var nearestSampleDistance: Double?
+        var nearestRealDistance: Double?
         /// How many samples the classifier put in each class.
         var predicted: [Int]
     }
@@ -74,6 +81,7 @@ struct SampleQualityJSON: Codable {
     var accuracy: Double
     var worstAccuracy: Double
     var meanDiversity: Double
+    var meanNovelty: Double?
     var perDigit: [Digit]
 
     init(_ r: SampleQuality.Report, classifierPath: String) {
@@ -86,9 +94,12 @@ struct SampleQualityJSON: Codable {
         accuracy = r.accuracy
         worstAccuracy = r.worstAccuracy
         meanDiversity = r.meanDiversity
+        meanNovelty = r.meanNovelty
         perDigit = r.digits.map {
             Digit(digit: $0.digit, accuracy: $0.accuracy, diversity: $0.diversity,
-                  sampleDistance: $0.sampleDistance, realDistance: $0.realDistance, predicted: $0.predicted)
+                  sampleDistance: $0.sampleDistance, realDistance: $0.realDistance, novelty: $0.novelty,
+                  nearestSampleDistance: $0.nearestSampleDistance, nearestRealDistance: $0.nearestRealDistance,
+                  predicted: $0.predicted)
         }
     }
 }
@@ -104,6 +115,7 @@ extension SampleQualityJSON {
             "quality_accuracy": String(format: "%.4f", accuracy),
             "quality_worst_accuracy": String(format: "%.4f", worstAccuracy),
             "quality_mean_diversity": String(format: "%.4f", meanDiversity),
+            "quality_mean_novelty": meanNovelty.map { String(format: "%.4f", $0) } ?? "not measured",
             "quality_per_digit": perDigit.map { String(format: "%d:%.4f/%.4f", $0.digit, $0.accuracy, $0.diversity) }
                 .joined(separator: " "),
         ]
@@ -112,11 +124,11 @@ extension SampleQualityJSON {
 
 extension SampleQualityOptions {
     /// Runs the judgement when --samples was given: the report, its table and its JSON form.
-    func evaluate(model: CVAE, test: LabeledImages) throws -> (table: String, json: SampleQualityJSON)? {
+    func evaluate(model: CVAE, test: LabeledImages, train: LabeledImages?) throws -> (table: String, json: SampleQualityJSON)? {
         guard let options = sampleOptions else { return nil }
         let path = try classifierOptions.resolvedPath()
         let classifier = try ClassifierFile.load(path: path)
-        let report = try SampleQuality.evaluate(model: model, classifier: classifier, test: test, options: options)
+        let report = try SampleQuality.evaluate(model: model, classifier: classifier, test: test, train: train, options: options)
         return (SampleQualityOutput.table(report, classifierPath: path), SampleQualityJSON(report, classifierPath: path))
     }
 }

@@ -23,6 +23,38 @@ final class SampleQualityTests: XCTestCase {
         XCTAssertEqual(PairwiseDistance.mean(t, count: 1, dimension: 2), 0)
     }
 
+    func testMeanNearestDistance() {
+        // a = {(0,0), (10,0)}, b = {(1,0), (0,3), (7,4)}: nearest 1 and 5 -> mean 3.
+        let a: [Float] = [0, 0, 10, 0]
+        let b: [Float] = [1, 0, 0, 3, 7, 4]
+        XCTAssertEqual(PairwiseDistance.meanNearest(a, count: 2, to: b, count: 3, dimension: 2), 3, accuracy: 1e-5)
+        // An image that is in the reference set is 0 from it.
+        XCTAssertEqual(PairwiseDistance.meanNearest(Array(b[2..<4]), count: 1, to: b, count: 3, dimension: 2), 0, accuracy: 1e-6)
+    }
+
+    func testNoveltyComparesNearestTrainingDistances() throws {
+        let model = CVAE(config: config, seed: 2)
+        let classifier = Classifier(config: ClassifierConfig(inputs: 16, hidden: [6], classes: 3), seed: 5)
+        let test = try testSet(perClass: 5)
+        let train = try testSet(perClass: 9)
+        let r = try SampleQuality.evaluate(model: model, classifier: classifier, test: test, train: train,
+                                           options: .init(samples: 10, diversitySamples: 5, seed: 1))
+        for d in r.digits {
+            let seen = SampleQuality.realImages(of: d.digit, in: train, limit: 100)
+            XCTAssertEqual(seen.count, 9)
+            let samples = try model.sample(digit: d.digit, count: 10, seed: 1 + UInt64(d.digit))
+            let expected = PairwiseDistance.meanNearest(samples, count: 5, to: seen.pixels, count: 9, dimension: 16)
+            XCTAssertEqual(try XCTUnwrap(d.nearestSampleDistance), expected, accuracy: 1e-9)
+            XCTAssertEqual(try XCTUnwrap(d.novelty), expected / (try XCTUnwrap(d.nearestRealDistance)), accuracy: 1e-9)
+        }
+        XCTAssertNotNil(r.meanNovelty)
+        // Without a training set there is no novelty figure.
+        let without = try SampleQuality.evaluate(model: model, classifier: classifier, test: test,
+                                                 options: .init(samples: 10, diversitySamples: 5, seed: 1))
+        XCTAssertNil(without.meanNovelty)
+        XCTAssertNil(without.digits[0].novelty)
+    }
+
     /// A tiny labelled test set: `perClass` images of each of 3 classes, 4 x 4 pixels.
     private func testSet(perClass: Int) throws -> LabeledImages {
         var rng = Xoshiro256(seed: 3)

@@ -32,4 +32,41 @@ public enum PairwiseDistance {
             return mean(base, count: count, dimension: dimension)
         }
     }
+
+    /// Mean over the rows a_i of `a` of min_j ||a_i - b_j||_2: how far each image is from its
+    /// nearest neighbour in `b` (e.g. generated digits against the training set).
+    public static func meanNearest(_ a: [Float], count: Int, to b: [Float], count m: Int, dimension: Int) -> Double {
+        precondition(a.count >= count * dimension && b.count >= m * dimension)
+        guard count >= 1, m >= 1 else { return 0 }
+        func norms(_ x: UnsafePointer<Float>, _ n: Int) -> [Double] {
+            (0..<n).map { i in (0..<dimension).reduce(0.0) { $0 + Double(x[i * dimension + $1] * x[i * dimension + $1]) } }
+        }
+        var total = 0.0
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                guard let x = ap.baseAddress, let y = bp.baseAddress else { return }
+                let na = norms(x, count), nb = norms(y, m)
+                // Rows of `a` in blocks so the product stays small.
+                let block = 256
+                let dots = UnsafeMutablePointer<Float>.allocate(capacity: block * m)
+                defer { dots.deallocate() }
+                var start = 0
+                while start < count {
+                    let r = min(block, count - start)
+                    // dots (r, m) = a[start..] (r, d) b^T
+                    BLAS.gemm(transA: false, transB: true, m: r, n: m, k: dimension, a: x + start * dimension,
+                              lda: dimension, b: y, ldb: dimension, beta: 0, c: dots, ldc: m)
+                    for i in 0..<r {
+                        var best = Double.infinity
+                        for j in 0..<m {
+                            best = min(best, na[start + i] + nb[j] - 2 * Double(dots[i * m + j]))
+                        }
+                        total += max(best, 0).squareRoot()
+                    }
+                    start += r
+                }
+            }
+        }
+        return total / Double(count)
+    }
 }

@@ -3,7 +3,10 @@
 /// - accuracy: share of `samples` generated images of digit d that the classifier labels d;
 /// - diversity: mean pairwise L2 distance among `diversitySamples` generated images of d,
 ///   divided by the same for the first `diversitySamples` real test images of d (pixels in
-///   [0, 1]). 1.0 = as varied as real handwriting, 0 = all identical.
+///   [0, 1]). 1.0 = as varied as real handwriting, 0 = all identical;
+/// - novelty (when the training set is given): mean L2 distance from each of those generated
+///   images to its nearest training image of d, divided by the same for the real test images.
+///   It shows whether a prior makes the model copy its training data: near 0 = copies.
 ///
 /// Everything is deterministic: digit d's samples use seed `seed + d`.
 public enum SampleQuality {
@@ -30,9 +33,16 @@ public enum SampleQuality {
         public let predicted: [Int]
         public let sampleDistance: Double
         public let realDistance: Double
+        /// Mean distance to the nearest training image of the digit: generated, real test images.
+        public var nearestSampleDistance: Double? = nil
+        public var nearestRealDistance: Double? = nil
         public var correct: Int { predicted[digit] }
         public var accuracy: Double { Double(correct) / Double(samples) }
         public var diversity: Double { realDistance > 0 ? sampleDistance / realDistance : 0 }
+        public var novelty: Double? {
+            guard let s = nearestSampleDistance, let r = nearestRealDistance, r > 0 else { return nil }
+            return s / r
+        }
         /// The class most often given instead of `digit`, if any sample was misread.
         public var mostConfusedWith: Int? {
             let wrong = predicted.indices.filter { $0 != digit && predicted[$0] > 0 }
@@ -50,17 +60,21 @@ public enum SampleQuality {
         }
         public var worstAccuracy: Double { digits.map(\.accuracy).min() ?? 0 }
         public var meanDiversity: Double { digits.isEmpty ? 0 : digits.map(\.diversity).reduce(0, +) / Double(digits.count) }
+        public var meanNovelty: Double? {
+            let v = digits.compactMap(\.novelty)
+            return v.count == digits.count && !v.isEmpty ? v.reduce(0, +) / Double(v.count) : nil
+        }
     }
 
-    public static func evaluate(model: CVAE, classifier: Classifier, test: LabeledImages,
+    public static func evaluate(model: CVAE, classifier: Classifier, test: LabeledImages, train: LabeledImages? = nil,
                                 options: Options = Options()) throws -> Report {
         let c = model.config
         guard classifier.config.inputs == c.pixels, classifier.config.classes == c.classes else {
             throw ClassifierError.invalidInput(
                 "the classifier reads \(classifier.config.inputs) pixels and \(classifier.config.classes) classes, the model draws \(c.pixels) and \(c.classes)")
         }
-        guard test.pixelsPerImage == c.pixels else {
-            throw ClassifierError.invalidInput("test images have \(test.pixelsPerImage) pixels, the model draws \(c.pixels)")
+        for set in [test, train].compactMap({ $0 }) where set.pixelsPerImage != c.pixels {
+            throw ClassifierError.invalidInput("images have \(set.pixelsPerImage) pixels, the model draws \(c.pixels)")
         }
         guard (1...10_000).contains(options.samples) else {
             throw ClassifierError.invalidInput("samples per digit must be in 1...10000, got \(options.samples)")
@@ -83,8 +97,18 @@ public enum SampleQuality {
             let k = real.count
             let sampleDistance = PairwiseDistance.mean(images, count: min(k, options.diversitySamples), dimension: c.pixels)
             let realDistance = PairwiseDistance.mean(real.pixels, count: k, dimension: c.pixels)
-            digits.append(Digit(digit: d, samples: options.samples, predicted: predicted,
-                                sampleDistance: sampleDistance, realDistance: realDistance))
+            var digit = Digit(digit: d, samples: options.samples, predicted: predicted,
+                              sampleDistance: sampleDistance, realDistance: realDistance)
+            if let train {
+                let seen = realImages(of: d, in: train, limit: train.count)
+                if seen.count > 0 {
+                    digit.nearestSampleDistance = PairwiseDistance.meanNearest(images, count: k, to: seen.pixels,
+                                                                               count: seen.count, dimension: c.pixels)
+                    digit.nearestRealDistance = PairwiseDistance.meanNearest(real.pixels, count: k, to: seen.pixels,
+                                                                             count: seen.count, dimension: c.pixels)
+                }
+            }
+            digits.append(digit)
         }
         return Report(options: options, usedFittedPrior: model.usesFittedPrior(options.prior), digits: digits)
     }
