@@ -32,7 +32,7 @@ struct FitPrior: ParsableCommand {
     @Option(name: .long, help: "gmm: K diagonal Gaussians fitted by EM; posteriors: the encoder posteriors of K random training images per digit.")
     var method: Method = .gmm
 
-    @Option(name: .long, help: "Components per digit (gmm: 1-100; posteriors: 1-5000).")
+    @Option(name: .long, help: "Components per digit (gmm: 1-500; posteriors: 1-5000).")
     var components: Int = 10
 
     @Option(name: .long, help: "EM iterations at most.")
@@ -42,7 +42,7 @@ struct FitPrior: ParsableCommand {
     var seed: UInt64 = 1
 
     func validate() throws {
-        let most = method == .gmm ? 100 : 5000
+        let most = method == .gmm ? 500 : 5000
         guard (1...most).contains(components) else {
             throw ValidationError("--components must be in 1...\(most) with --method \(method.rawValue), got \(components)")
         }
