@@ -29,11 +29,18 @@ struct ClassifierEval: ParsableCommand {
         }
         let overall = Double(correct.reduce(0, +)) / Double(test.count)
         if json {
-            let perDigit = (0..<test.classes).map { d in
-                "{\"digit\": \(d), \"accuracy\": \(String(format: "%.4f", Double(correct[d]) / Double(max(total[d], 1)))), \"images\": \(total[d])}"
+            struct Digit: Codable { var digit: Int; var images: Int; var accuracy: Double }
+            struct Report: Codable {
+                var classifier: String; var architecture: String; var images: Int; var accuracy: Double; var perDigit: [Digit]
             }
-            print("{\"classifier\": \"\(try classifierOptions.resolvedPath())\", \"architecture\": \"\(classifier.config.architecture)\", "
-                  + "\"accuracy\": \(String(format: "%.4f", overall)), \"images\": \(test.count), \"per_digit\": [\(perDigit.joined(separator: ", "))]}")
+            let report = Report(classifier: try classifierOptions.resolvedPath(), architecture: classifier.config.architecture,
+                                images: test.count, accuracy: overall, perDigit: (0..<test.classes).map { d in
+                                    Digit(digit: d, images: total[d], accuracy: Double(correct[d]) / Double(max(total[d], 1)))
+                                })
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            enc.keyEncodingStrategy = .convertToSnakeCase
+            print(String(decoding: try enc.encode(report), as: UTF8.self))
         } else {
             print("classifier \(classifier.config.architecture): \(try classifierOptions.resolvedPath())")
             print("digit  images  accuracy")
