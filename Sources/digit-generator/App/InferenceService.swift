@@ -3,12 +3,23 @@ import Foundation
 /// Schedules renders on the `InferenceWorker` from the main thread: one job in flight, and
 /// while it runs only the newest request is kept (latest wins), so a slider drag never
 /// builds a queue. Results come back through the GLib main context.
+///
+/// Frame latching: GTK hands pointer motion to widgets at the start of a frame, so a job
+/// started by a slider's value-changed finishes just after that frame was painted and
+/// would wait a whole frame interval (16.7 ms at 60 Hz) for the next one. Before each frame
+/// paints, `latchFrame` gives a job started moments ago up to `latchTimeout` to finish, so
+/// the frame shows its result. The main thread only waits; the work stays on the worker.
 final class InferenceService {
     let worker = InferenceWorker()
     /// Called on the main thread with each finished result.
     var onResult: ((RenderResult) -> Void)?
 
     private var inFlight: Int?
+    private var inFlightSince: UInt64 = 0
+    /// Longest wait at a frame for the job in flight (a 5-image decode takes well under 1 ms).
+    static let latchTimeout: TimeInterval = 0.004
+    /// Only jobs started this recently are waited for (one 60 Hz frame interval).
+    static let latchMaxAge: UInt64 = 17_000_000
     private var pending: RenderRequest?
     private let mailbox = Mailbox<RenderResult>()
 
@@ -24,16 +35,17 @@ final class InferenceService {
     /// Whether a job is running.
     var isBusy: Bool { inFlight != nil }
 
-    /// Waits up to `timeout` for the job in flight and applies its result now, so that a
-    /// frame about to be painted can show it instead of the next one. The main thread only
-    /// waits here; the model work stays on the worker.
-    func awaitInFlight(timeout: TimeInterval) {
-        guard inFlight != nil, mailbox.wait(timeout: timeout) else { return }
+    /// Called before a frame paints: applies the result of a job started within the last
+    /// frame interval if it finishes within `latchTimeout`.
+    func latchFrame() {
+        guard inFlight != nil, Trace.now() - inFlightSince < InferenceService.latchMaxAge,
+              mailbox.wait(timeout: InferenceService.latchTimeout) else { return }
         collect()
     }
 
     private func start(_ request: RenderRequest) {
         inFlight = request.generation
+        inFlightSince = Trace.now()
         let me = MainThreadRef(self)
         let mailbox = self.mailbox
         worker.render(request) { result in

@@ -82,6 +82,7 @@ final class MainWindow {
             self?.handleKey(keyval, state: state, typing: typing) ?? false
         }
         connectParts()
+        FrameClock.onBeforePaint(window) { [weak self] in self?.service.latchFrame() }
         controls.showSeed(seed)
         controls.setSensitive(false)
         updateTitle()

@@ -5,20 +5,20 @@ enum Style {
     static let css = """
         /* Digit buttons: large touch targets; the selected digit is marked by weight, an
            underline bar and the accent colour, so not by colour alone. */
-        .digit-row > togglebutton {
+        .digit-row > button {
             min-width: 48px;
             min-height: 48px;
             padding: 0;
             font-size: 1.35em;
             font-feature-settings: "tnum";
         }
-        .digit-row > togglebutton:checked {
+        .digit-row > button:checked {
             font-weight: 800;
             background-color: @accent_bg_color;
             color: @accent_fg_color;
             box-shadow: inset 0 -4px alpha(@accent_fg_color, 0.85);
         }
-        .digit-row > togglebutton:checked label {
+        .digit-row > button:checked label {
             text-decoration-line: underline;
         }
         .controls {
