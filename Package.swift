@@ -25,8 +25,11 @@ let package = Package(
         .systemLibrary(name: "CGtk", pkgConfig: "gtk4 libadwaita-1",
                        providers: [.apt(["libgtk-4-dev", "libadwaita-1-dev"])]),
 
+        // libpng calls under setjmp in C, so that libpng's longjmp never crosses Swift frames.
+        .target(name: "CPNGShim", dependencies: ["CPNG"]),
+
         // The model, training and file formats. Never imports GTK.
-        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CPNG"]),
+        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGShim"]),
 
         // Command-line tool.
         .executableTarget(

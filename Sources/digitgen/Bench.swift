@@ -1,7 +1,7 @@
 import ArgumentParser
-import DigitCore
 
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks.")
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        abstract: "Measure inference and training speed.",
+        subcommands: [BenchInference.self])
 }

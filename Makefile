@@ -1,0 +1,88 @@
+# Digit Generator: build, run, test and install.
+#   make run      install missing Debian packages, build in release mode, start the app
+#   make test     install missing Debian packages, run every test (unit, CLI, GUI under Xvfb)
+#   make install PREFIX=/usr/local    install binaries, weights, desktop file, metainfo, icons
+#   make data     put MNIST into data/mnist (copied from ../shared/mnist, or downloaded and verified)
+#   make bench    digitgen bench inference and bench train
+
+PREFIX ?= /usr/local
+APP_ID := io.github.digitgen.DigitGenerator
+SWIFT ?= swift
+RELEASE_BIN := .build/release
+
+# Debian packages needed to build and run, and in addition to test.
+BUILD_PKGS := pkg-config libopenblas-dev zlib1g-dev libpng-dev libcairo2-dev libgtk-4-dev libadwaita-1-dev
+TEST_PKGS := xvfb xauth xdotool imagemagick dbus dbus-x11 desktop-file-utils appstream python3 at-spi2-core
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps test-deps build run test unit-test gui-test validate install uninstall data bench clean check-swift
+
+all: build
+
+check-swift:
+	@command -v $(SWIFT) >/dev/null || { echo "error: Swift 6 toolchain not found on PATH (install it from swift.org, e.g. under /opt/swift, and add its usr/bin to PATH)"; exit 1; }
+
+# Installs only what is missing; apt-get update runs once, only when something must be installed.
+define install_missing
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+endef
+
+deps: check-swift
+	$(call install_missing,$(BUILD_PKGS))
+
+test-deps: deps
+	$(call install_missing,$(TEST_PKGS))
+
+build: deps
+	$(SWIFT) build -c release
+
+run: build
+	$(RELEASE_BIN)/digit-generator
+
+test: test-deps
+	$(MAKE) unit-test
+	$(MAKE) build
+	$(MAKE) validate
+	$(MAKE) gui-test
+
+unit-test:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+gui-test:
+	bash Tests/gui/gui-test.sh $(RELEASE_BIN)/digit-generator
+
+validate:
+	desktop-file-validate resources/$(APP_ID).desktop
+	appstreamcli validate --no-net --pedantic resources/$(APP_ID).metainfo.xml || appstreamcli validate --no-net resources/$(APP_ID).metainfo.xml
+	@echo "desktop file and metainfo valid"
+
+install: build
+	install -Dm755 $(RELEASE_BIN)/digit-generator $(DESTDIR)$(PREFIX)/bin/digit-generator
+	install -Dm755 $(RELEASE_BIN)/digitgen $(DESTDIR)$(PREFIX)/bin/digitgen
+	install -Dm644 resources/cvae-mnist.safetensors $(DESTDIR)$(PREFIX)/share/digit-generator/cvae-mnist.safetensors
+	[ ! -f resources/classifier-mnist.safetensors ] || install -Dm644 resources/classifier-mnist.safetensors $(DESTDIR)$(PREFIX)/share/digit-generator/classifier-mnist.safetensors
+	install -Dm644 resources/$(APP_ID).desktop $(DESTDIR)$(PREFIX)/share/applications/$(APP_ID).desktop
+	install -Dm644 resources/$(APP_ID).metainfo.xml $(DESTDIR)$(PREFIX)/share/metainfo/$(APP_ID).metainfo.xml
+	install -Dm644 resources/icons/hicolor/scalable/apps/$(APP_ID).svg $(DESTDIR)$(PREFIX)/share/icons/hicolor/scalable/apps/$(APP_ID).svg
+	install -Dm644 resources/icons/hicolor/symbolic/apps/$(APP_ID)-symbolic.svg $(DESTDIR)$(PREFIX)/share/icons/hicolor/symbolic/apps/$(APP_ID)-symbolic.svg
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/digit-generator $(DESTDIR)$(PREFIX)/bin/digitgen
+	rm -rf $(DESTDIR)$(PREFIX)/share/digit-generator
+	rm -f $(DESTDIR)$(PREFIX)/share/applications/$(APP_ID).desktop $(DESTDIR)$(PREFIX)/share/metainfo/$(APP_ID).metainfo.xml
+	rm -f $(DESTDIR)$(PREFIX)/share/icons/hicolor/scalable/apps/$(APP_ID).svg $(DESTDIR)$(PREFIX)/share/icons/hicolor/symbolic/apps/$(APP_ID)-symbolic.svg
+
+data:
+	bash data/fetch-mnist.sh
+
+bench: build
+	$(RELEASE_BIN)/digitgen bench inference
+	$(RELEASE_BIN)/digitgen bench train
+
+clean:
+	rm -rf .build

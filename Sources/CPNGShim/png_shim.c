@@ -1,0 +1,177 @@
+#include "png_shim.h"
+
+#include <png.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Decoded images above this many pixels are refused (a damaged header, not an image). */
+#define PNG_SHIM_MAX_PIXELS ((size_t)1 << 28)
+
+struct error_ctx {
+    char *message;
+    size_t size;
+};
+
+static void set_message(char *message, size_t size, const char *text) {
+    if (message != NULL && size > 0) snprintf(message, size, "%s", text);
+}
+
+static void on_error(png_structp png, png_const_charp text) {
+    struct error_ctx *err = png_get_error_ptr(png);
+    if (err != NULL) set_message(err->message, err->size, text);
+    png_longjmp(png, 1);
+}
+
+/* Warnings (e.g. unknown chunks) do not stop us and must not reach the user's terminal. */
+static void on_warning(png_structp png, png_const_charp text) {
+    (void)png;
+    (void)text;
+}
+
+/* State reached from libpng callbacks lives on the heap: locals changed between setjmp and
+ * longjmp would have indeterminate values afterwards. */
+struct write_ctx {
+    unsigned char *data;
+    size_t size;
+    size_t capacity;
+};
+
+static void on_write(png_structp png, png_bytep bytes, png_size_t length) {
+    struct write_ctx *ctx = png_get_io_ptr(png);
+    if (length > SIZE_MAX - ctx->size) png_error(png, "PNG too large");
+    if (ctx->size + length > ctx->capacity) {
+        size_t capacity = ctx->capacity ? ctx->capacity : 4096;
+        while (capacity < ctx->size + length) capacity *= 2;
+        unsigned char *grown = realloc(ctx->data, capacity);
+        if (grown == NULL) png_error(png, "out of memory");
+        ctx->data = grown;
+        ctx->capacity = capacity;
+    }
+    memcpy(ctx->data + ctx->size, bytes, length);
+    ctx->size += length;
+}
+
+static void on_flush(png_structp png) { (void)png; }
+
+int png_shim_encode_gray8(const unsigned char *pixels, unsigned width, unsigned height,
+                          unsigned char **out, size_t *out_size, char *error, size_t error_size) {
+    struct error_ctx err = {error, error_size};
+    struct write_ctx *ctx = calloc(1, sizeof *ctx);
+    if (ctx == NULL) {
+        set_message(error, error_size, "out of memory");
+        return 1;
+    }
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &err, on_error, on_warning);
+    png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
+    if (png == NULL || info == NULL) {
+        png_destroy_write_struct(&png, &info);
+        free(ctx);
+        set_message(error, error_size, "cannot initialise libpng");
+        return 1;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(ctx->data);
+        free(ctx);
+        return 1;
+    }
+    png_set_write_fn(png, ctx, on_write, on_flush);
+    png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    for (unsigned y = 0; y < height; y++) png_write_row(png, pixels + (size_t)y * width);
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    *out = ctx->data;
+    *out_size = ctx->size;
+    free(ctx);
+    return 0;
+}
+
+struct read_ctx {
+    const unsigned char *data;
+    size_t size;
+    size_t position;
+    unsigned char *pixels;
+    png_bytep *rows;
+};
+
+static void on_read(png_structp png, png_bytep bytes, png_size_t length) {
+    struct read_ctx *ctx = png_get_io_ptr(png);
+    if (length > ctx->size - ctx->position) png_error(png, "file is truncated");
+    memcpy(bytes, ctx->data + ctx->position, length);
+    ctx->position += length;
+}
+
+int png_shim_decode_gray8(const unsigned char *data, size_t size, unsigned char **out,
+                          unsigned *width, unsigned *height, char *error, size_t error_size) {
+    if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
+        set_message(error, error_size, "not a PNG file (bad signature)");
+        return 1;
+    }
+    struct error_ctx err = {error, error_size};
+    struct read_ctx *ctx = calloc(1, sizeof *ctx);
+    if (ctx == NULL) {
+        set_message(error, error_size, "out of memory");
+        return 1;
+    }
+    ctx->data = data;
+    ctx->size = size;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &err, on_error, on_warning);
+    png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
+    if (png == NULL || info == NULL) {
+        png_destroy_read_struct(&png, &info, NULL);
+        free(ctx);
+        set_message(error, error_size, "cannot initialise libpng");
+        return 1;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_read_struct(&png, &info, NULL);
+        free(ctx->pixels);
+        free(ctx->rows);
+        free(ctx);
+        return 1;
+    }
+    png_set_read_fn(png, ctx, on_read);
+    png_read_info(png, info);
+
+    png_uint_32 w = png_get_image_width(png, info);
+    png_uint_32 h = png_get_image_height(png, info);
+    if ((size_t)w * h > PNG_SHIM_MAX_PIXELS) png_error(png, "image too large");
+    int color = png_get_color_type(png, info);
+    int depth = png_get_bit_depth(png, info);
+
+    if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+    if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
+    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    if (depth == 16) png_set_scale_16(png);
+    /* Alpha is dropped rather than composited: images we read are opaque in practice. */
+    png_set_strip_alpha(png);
+    if (color & PNG_COLOR_MASK_COLOR) png_set_rgb_to_gray_fixed(png, 1, -1, -1);
+    png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    if (png_get_channels(png, info) != 1 || png_get_bit_depth(png, info) != 8 ||
+        png_get_rowbytes(png, info) != w) {
+        png_error(png, "cannot convert this PNG to 8-bit gray");
+    }
+
+    ctx->pixels = malloc((size_t)w * h > 0 ? (size_t)w * h : 1);
+    ctx->rows = malloc(sizeof(png_bytep) * (h > 0 ? h : 1));
+    if (ctx->pixels == NULL || ctx->rows == NULL) png_error(png, "out of memory");
+    for (png_uint_32 y = 0; y < h; y++) ctx->rows[y] = ctx->pixels + (size_t)y * w;
+    png_read_image(png, ctx->rows);
+    png_read_end(png, NULL);
+    png_destroy_read_struct(&png, &info, NULL);
+
+    *out = ctx->pixels;
+    *width = w;
+    *height = h;
+    free(ctx->rows);
+    free(ctx);
+    return 0;
+}
+
+void png_shim_free(void *pointer) { free(pointer); }

@@ -1,0 +1,110 @@
+/// A CVAE in a safetensors file, in PyTorch's state_dict names and [out, in] layout, so that
+/// weights trained by the PyTorch seed load unchanged:
+///
+///     fc1.weight [H, P + C]   fc1.bias [H]       encoder hidden layer
+///     fc21.weight [L, H]      fc21.bias [L]      posterior mean
+///     fc22.weight [L, H]      fc22.bias [L]      posterior log-variance
+///     fc3.weight [H, L + C]   fc3.bias [H]       decoder hidden layer
+///     fc4.weight [P, H]       fc4.bias [P]       decoder output
+///
+/// plus, optionally, `prior.weights` [C, K], `prior.means` [C, K, L], `prior.logvars` [C, K, L]
+/// (see `LatentPrior`). The sizes P, C, H, L are read from the shapes; other tensors are ignored.
+public enum WeightsFile {
+    public static func load(path: String) throws -> CVAE {
+        let (tensors, metadata) = try SafeTensors.read(path: path)
+
+        func tensor(_ name: String) throws -> Tensor {
+            guard let t = tensors[name] else { throw WeightsFileError.missingTensor(path: path, name: name) }
+            return t
+        }
+        func matrix(_ name: String) throws -> (rows: Int, columns: Int) {
+            let t = try tensor(name)
+            guard t.shape.count == 2 else { throw WeightsFileError.notAMatrix(path: path, name: name, shape: t.shape) }
+            return (t.shape[0], t.shape[1])
+        }
+
+        for (name, _) in CVAEConfig().tensorSpecs { _ = try tensor(name) }
+        let fc4 = try matrix("fc4.weight")      // [P, H]
+        let fc21 = try matrix("fc21.weight")    // [L, H]
+        let fc1 = try matrix("fc1.weight")      // [H, P + C]
+        let config = CVAEConfig(pixels: fc4.rows, classes: fc1.columns - fc4.rows, hidden: fc4.columns, latent: fc21.rows)
+        guard config.pixels > 0, config.hidden > 0, config.latent > 0 else {
+            throw WeightsFileError.invalidLayout(
+                path: path, reason: "pixels \(config.pixels), hidden \(config.hidden), latent \(config.latent) must all be positive")
+        }
+        guard config.classes > 0 else {
+            throw WeightsFileError.invalidLayout(
+                path: path, reason: "fc1.weight has \(fc1.columns) inputs, which leaves no room for class labels beside \(config.pixels) pixels")
+        }
+
+        let store = ParameterStore(specs: config.tensorSpecs)
+        for (name, shape) in config.tensorSpecs {
+            let t = try tensor(name)
+            guard t.shape == shape else {
+                throw WeightsFileError.wrongShape(path: path, name: name, shape: t.shape, expected: shape)
+            }
+            guard t.values.allSatisfy(\.isFinite) else { throw WeightsFileError.nonFinite(path: path, name: name) }
+            store.set(name, t.values)
+        }
+
+        let prior = try loadPrior(tensors, config: config, path: path)
+        do {
+            return try CVAE(config: config, parameters: store, prior: prior, metadata: metadata)
+        } catch let error as ModelError {
+            throw WeightsFileError.invalidModel(path: path, error: error)
+        }
+    }
+
+    /// The fitted prior when the file has all three prior tensors, nil when it has none.
+    private static func loadPrior(_ tensors: [String: Tensor], config: CVAEConfig, path: String) throws -> LatentPrior? {
+        let present = LatentPrior.tensorNames.filter { tensors[$0] != nil }
+        if present.isEmpty { return nil }
+        guard let w = tensors["prior.weights"], let m = tensors["prior.means"], let v = tensors["prior.logvars"] else {
+            let missing = LatentPrior.tensorNames.first { tensors[$0] == nil } ?? ""
+            throw WeightsFileError.missingTensor(path: path, name: missing)
+        }
+        let components = w.shape.count == 2 ? w.shape[1] : 0
+        let expected: [(String, Tensor, [Int])] = [
+            ("prior.weights", w, [config.classes, components]),
+            ("prior.means", m, [config.classes, components, config.latent]),
+            ("prior.logvars", v, [config.classes, components, config.latent]),
+        ]
+        for (name, t, shape) in expected {
+            guard t.shape == shape, components > 0 else {
+                throw WeightsFileError.wrongShape(path: path, name: name, shape: t.shape,
+                                                  expected: components > 0 ? shape : [config.classes, max(components, 1)])
+            }
+            guard t.values.allSatisfy(\.isFinite) else { throw WeightsFileError.nonFinite(path: path, name: name) }
+        }
+        do {
+            return try LatentPrior(classes: config.classes, components: components, latent: config.latent,
+                                   weights: w.values, means: m.values, logvars: v.values)
+        } catch let error as ModelError {
+            throw WeightsFileError.invalidModel(path: path, error: error)
+        }
+    }
+
+    /// The tensors `save` writes, in order: the ten parameters in PyTorch's state_dict order,
+    /// then the prior's tensors when the model has one.
+    public static func tensors(of model: CVAE) -> [(name: String, tensor: Tensor)] {
+        var list: [(name: String, tensor: Tensor)] = model.config.tensorSpecs.map { spec in
+            (spec.name, Tensor(shape: spec.shape, values: model.parameters.values(spec.name)))
+        }
+        if let p = model.prior {
+            list.append(("prior.weights", Tensor(shape: [p.classes, p.components], values: p.weights)))
+            list.append(("prior.means", Tensor(shape: [p.classes, p.components, p.latent], values: p.means)))
+            list.append(("prior.logvars", Tensor(shape: [p.classes, p.components, p.latent], values: p.logvars)))
+        }
+        return list
+    }
+
+    /// Writes the model as F32 safetensors, atomically. The metadata is the model's own merged
+    /// with `metadata`, whose entries win.
+    public static func save(_ model: CVAE, to path: String, metadata: [String: String]) throws {
+        if let name = model.parameters.firstNonFiniteTensor() {
+            throw WeightsFileError.nonFiniteParameter(path: path, name: name)
+        }
+        let merged = model.metadata.merging(metadata) { _, given in given }
+        try SafeTensors.write(tensors(of: model), metadata: merged, to: path)
+    }
+}

@@ -1,6 +1,0 @@
-import XCTest
-@testable import DigitCore
-
-final class CLITests: XCTestCase {
-    func testPlaceholder() {}
-}
