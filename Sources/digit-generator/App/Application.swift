@@ -9,6 +9,7 @@ final class Application {
     private let options: Options
     private let trace: Trace
     private var window: MainWindow?
+    private let service = InferenceService()
 
     init(options: Options, trace: Trace) {
         self.options = options
@@ -17,6 +18,8 @@ final class Application {
         g_set_application_name(MainWindow.appName)
         Signal.connect(rawPointer(app), "startup") { [weak self] in self?.startup() }
         Signal.connect(rawPointer(app), "activate") { [weak self] in self?.activate() }
+        // Read the weights while GTK starts up.
+        service.load(path: options.weightsPath)
     }
 
     /// Runs the main loop until the last window closes or app.quit; returns the exit status.
@@ -32,6 +35,7 @@ final class Application {
     }
 
     private func startup() {
+        trace.milestone("GTK started")
         Style.install()
         Icons.addSearchPaths()
         let map = rawPointer(app)
@@ -51,7 +55,7 @@ final class Application {
 
     private func activate() {
         if window == nil {
-            window = MainWindow(app: app, weightsPath: options.weightsPath, trace: trace)
+            window = MainWindow(app: app, service: service, trace: trace)
         }
         window?.present()
     }

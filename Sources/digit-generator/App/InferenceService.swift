@@ -14,6 +14,13 @@ final class InferenceService {
     /// Called on the main thread with each finished result.
     var onResult: ((RenderResult) -> Void)?
 
+    /// Called on the main thread once with the outcome of `load`, as soon as both the
+    /// outcome and the handler exist (loading starts before the window is built).
+    var onLoaded: ((Result<ModelSummary, LoadFailure>) -> Void)? {
+        didSet { deliverLoad() }
+    }
+    private var loadOutcome: Result<ModelSummary, LoadFailure>?
+
     private var inFlight: Int?
     private var inFlightSince: UInt64 = 0
     /// Longest wait at a frame for the job in flight (a 5-image decode takes well under 1 ms).
@@ -22,6 +29,23 @@ final class InferenceService {
     static let latchMaxAge: UInt64 = 17_000_000
     private var pending: RenderRequest?
     private let mailbox = Mailbox<RenderResult>()
+
+    /// Starts loading the weights (nil: the shipped ones) on the worker.
+    func load(path: String?) {
+        let me = MainThreadRef(self)
+        worker.load(path: path) { outcome in
+            MainContext.invoke {
+                me.value.loadOutcome = outcome
+                me.value.deliverLoad()
+            }
+        }
+    }
+
+    private func deliverLoad() {
+        guard let outcome = loadOutcome, let onLoaded else { return }
+        loadOutcome = nil
+        onLoaded(outcome)
+    }
 
     /// Requests images; replaces any request still waiting for the job in flight.
     func render(_ request: RenderRequest) {

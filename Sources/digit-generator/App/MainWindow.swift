@@ -12,7 +12,7 @@ final class MainWindow {
     private let trace: Trace
     private let canvas = DigitCanvas()
     private let controls = ControlsPanel()
-    private let service = InferenceService()
+    private let service: InferenceService
     private let stack: UnsafeMutablePointer<GtkWidget>
     private let title: UnsafeMutablePointer<GtkWidget>
     private let errorPage: UnsafeMutablePointer<GtkWidget>
@@ -30,8 +30,10 @@ final class MainWindow {
     static let sampleCount = 5
     static let appName = "Digit Generator"
 
-    init(app: UnsafeMutablePointer<GtkApplication>, weightsPath: String?, trace: Trace) {
+    /// `service` has started loading the model already; the window shows it when it arrives.
+    init(app: UnsafeMutablePointer<GtkApplication>, service: InferenceService, trace: Trace) {
         self.trace = trace
+        self.service = service
         window = adw_application_window_new(app)
         gtk_window_set_default_size(cast(window), 860, 640)
         gtk_window_set_icon_name(cast(window), Resources.appID)
@@ -86,10 +88,13 @@ final class MainWindow {
         controls.showSeed(seed)
         controls.setSensitive(false)
         updateTitle()
-        load(weightsPath)
+        service.onLoaded = { [weak self] outcome in self?.loaded(outcome) }
     }
 
-    func present() { gtk_window_present(cast(window)) }
+    func present() {
+        gtk_window_present(cast(window))
+        trace.milestone("window presented")
+    }
 
     // MARK: - Building
 
@@ -155,14 +160,8 @@ final class MainWindow {
 
     // MARK: - Model
 
-    private func load(_ path: String?) {
-        let me = MainThreadRef(self)
-        service.worker.load(path: path) { result in
-            MainContext.invoke { me.value.loaded(result) }
-        }
-    }
-
     private func loaded(_ result: Result<ModelSummary, LoadFailure>) {
+        trace.milestone("model loaded")
         switch result {
         case .success(let summary):
             model = summary

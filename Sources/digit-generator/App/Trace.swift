@@ -63,6 +63,15 @@ final class Trace {
         log("trace: layout " + description)
     }
 
+    /// A step of startup, with its time since process start.
+    func milestone(_ name: String) {
+        guard enabled else { return }
+        let sinceMain = Trace.ms(Trace.now() - mainStart)
+        let sinceProcess = processAgeAtMain.map { Trace.ms($0) + sinceMain }
+        log(String(format: "trace: %@ at %@ after process start", name,
+                   sinceProcess.map { String(format: "%.1f ms", $0) } ?? "?"))
+    }
+
     /// A free-form line, for facts measured once.
     func note(_ text: String) {
         guard enabled else { return }
