@@ -19,8 +19,9 @@ fi
 # One private session bus for the whole test (GApplication registers on it). The bus
 # daemon's own chatter (activations, fd limits) is dropped from the log.
 if [ -z "${GUI_TEST_IN_DBUS:-}" ]; then
-    GUI_TEST_IN_DBUS=1 dbus-run-session -- bash "$0" "$@" 2> >(grep -v -E '^(dbus-daemon|SpiRegistry)' >&2)
-    exit $?
+    GUI_TEST_IN_DBUS=1 dbus-run-session -- bash "$0" "$@" 2> >(grep -v -E '^(dbus-daemon|SpiRegistry)' >&2) |
+        grep --line-buffered -v '^SpiRegistry'
+    exit "${PIPESTATUS[0]}"
 fi
 
 BIN=$(realpath "$1")
@@ -93,7 +94,8 @@ done
 if [ -z "$XVFB_PID" ]; then
     log "FAIL - no free X display for Xvfb"; echo "gui: 0 passed, 1 failed"; exit 1
 fi
-export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1 GTK_THEME=
+export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1
+unset GTK_THEME
 export DIGITGEN_SAVE_PATH="$WORK/saved.png"
 log "Xvfb on $DISPLAY, binary $BIN"
 
@@ -189,14 +191,15 @@ check "key 3 changes every cell" "initial.png digit3.png" \
 check "key 3 puts 3 in the title" digit3.png bash -c "t=\$(xdotool getwindowname $WID); echo \"title: \$t\"; [[ \"\$t\" == *3 ]]"
 check "digit 3 images are digit-like" digit3.png $CHECK cells "$WORK/digit3.png" "$X0" "$Y0" "$CELLS"
 
-# Drag slider A; screenshot while the button is still down and the pointer moving.
+# Drag slider A from its middle to the right, screenshot with the button still down, then
+# on to the left and screenshot again: the cells follow the pointer, not only the release.
 IFS=, read -r sx sy sw sh <<< "$(slider 0)"
 cx=$((X0 + sx + sw / 2)); cy=$((Y0 + sy + sh / 2))
 xdotool mousemove "$cx" "$cy" mousedown 1
-for i in $(seq 1 20); do xdotool mousemove $((cx - i * sw / 50)) "$cy"; sleep 0.01; done
+for i in $(seq 1 15); do xdotool mousemove $((cx + i * sw / 50)) "$cy"; sleep 0.01; done
 sleep 0.1
 shot drag1.png
-for i in $(seq 21 40); do xdotool mousemove $((cx - i * sw / 50)) "$cy"; sleep 0.01; done
+for i in $(seq 14 -1 -15); do xdotool mousemove $((cx + i * sw / 50)) "$cy"; sleep 0.01; done
 sleep 0.1
 shot drag2.png
 xdotool mouseup 1
