@@ -22,6 +22,7 @@ final class ControlsPanel {
         gtk_scale_set_digits(cast(temperature), 2)
         gtk_scale_set_draw_value(cast(temperature), 1)
         gtk_scale_set_value_pos(cast(temperature), GTK_POS_RIGHT)
+        gtk_scale_add_mark(cast(temperature), 1, GTK_POS_TOP, nil)
         gtk_scale_add_mark(cast(temperature), 1, GTK_POS_BOTTOM, nil)
         gtk_range_set_value(cast(temperature), 1)
         gtk_widget_set_tooltip_text(temperature, "Spread of the samples around the typical digit (1 = as trained)")

@@ -29,6 +29,10 @@ final class LatentSlider {
         gtk_scale_set_draw_value(cast(scale), 1)
         gtk_scale_set_value_pos(cast(scale), GTK_POS_RIGHT)
         gtk_scale_set_digits(cast(scale), 2)
+        // No fill from the left end: the slider is centred on 0, not a quantity from -3.
+        gtk_scale_set_has_origin(cast(scale), 0)
+        // Marks above and below keep the trough centred beside the value label.
+        gtk_scale_add_mark(cast(scale), 0, GTK_POS_TOP, nil)
         gtk_scale_add_mark(cast(scale), 0, GTK_POS_BOTTOM, nil)
         gtk_range_set_value(cast(scale), 0)
 

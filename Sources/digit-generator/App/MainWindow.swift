@@ -35,7 +35,7 @@ final class MainWindow {
         self.trace = trace
         self.service = service
         window = adw_application_window_new(app)
-        gtk_window_set_default_size(cast(window), 860, 640)
+        gtk_window_set_default_size(cast(window), 940, 620)
         gtk_window_set_icon_name(cast(window), Resources.appID)
 
         // Header bar: New Samples at the start, the main menu at the end.
