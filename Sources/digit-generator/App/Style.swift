@@ -6,7 +6,7 @@ enum Style {
         /* Digit buttons: large touch targets; the selected digit is marked by weight, an
            underline bar and the accent colour, so not by colour alone. */
         .digit-row > button {
-            min-width: 48px;
+            min-width: 42px;
             min-height: 48px;
             padding: 0;
             font-size: 1.35em;
@@ -24,10 +24,7 @@ enum Style {
         .controls {
             padding: 12px 18px;
         }
-        .controls .dim-label { min-width: 96px; }
-        .controls scale { min-height: 32px; }
-        .controls dropdown { min-width: 150px; }
-        .seed-entry { min-width: 140px; }
+        .controls scale { min-height: 32px; min-width: 120px; }
         """
 
     /// Adds the CSS for the whole display at application priority.
