@@ -13,7 +13,7 @@ final class InferenceWorker: @unchecked Sendable {
     /// Latents sampled for `sampledFor` (digit, seed, temperature, count); kept while only
     /// slider overrides change, so that dragging a slider costs one decode per event.
     private var sampled: [Float] = []
-    private var sampledFor: (digit: Int, seed: UInt64, temperature: Float, count: Int)?
+    private var sampledFor: SampleKey?
     private var z: [Float] = []
     private var labels: [Int] = []
 
@@ -55,10 +55,11 @@ final class InferenceWorker: @unchecked Sendable {
         }
         let c = model.config
         do {
-            if sampledFor == nil || sampledFor! != (r.digit, r.seed, r.temperature, r.count) {
+            let key = SampleKey(digit: r.digit, seed: r.seed, temperature: r.temperature, count: r.count)
+            if sampledFor != key {
                 sampled = try model.sampleLatents(digit: r.digit, count: r.count, seed: r.seed,
                                                   temperature: r.temperature, prior: .fitted)
-                sampledFor = (r.digit, r.seed, r.temperature, r.count)
+                sampledFor = key
             }
         } catch {
             return RenderResult(request: r, side: c.side, pixels: [],
@@ -81,4 +82,12 @@ final class InferenceWorker: @unchecked Sendable {
         }
         return RenderResult(request: r, side: c.side, pixels: pixels, error: nil)
     }
+}
+
+/// What the sampled latents depend on.
+private struct SampleKey: Equatable {
+    let digit: Int
+    let seed: UInt64
+    let temperature: Float
+    let count: Int
 }
