@@ -23,8 +23,10 @@ final class InferenceService {
 
     private var inFlight: Int?
     private var inFlightSince: UInt64 = 0
-    /// Longest wait at a frame for the job in flight (a 5-image decode takes well under 1 ms).
-    static let latchTimeout: TimeInterval = 0.004
+    /// Longest wait at a frame for the job in flight. A 5-image decode takes well under 1 ms,
+    /// but on a busy machine the worker thread may wait for a core; half a 60 Hz frame
+    /// still leaves time to paint.
+    static let latchTimeout: TimeInterval = 0.008
     /// Only jobs started this recently are waited for (one 60 Hz frame interval).
     static let latchMaxAge: UInt64 = 17_000_000
     private var pending: RenderRequest?
