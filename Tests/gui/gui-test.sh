@@ -117,7 +117,7 @@ start() {
     eval "$(xdotool getwindowgeometry --shell "$WID")"
     X0=$X; Y0=$Y
     xdotool mousemove $((X0 + 5)) $((Y0 + 60))
-    xdotool windowfocus --sync "$WID" 2>/dev/null
+    timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
     return 0
 }
 
@@ -131,7 +131,7 @@ wait_for() {
     return 1
 }
 
-frames() { grep -c "^trace: frame\|^trace: first samples" "$WORK/stderr.$RUN" 2>/dev/null; }
+frames() { grep -c "^trace: frame" "$WORK/stderr.$RUN" 2>/dev/null; }
 
 # settle: waits until the window has drawn something new and then stays quiet for a moment.
 settle() {

@@ -20,6 +20,7 @@ final class Trace {
     private var latencies: [Double] = []
     private var startup: (process: Double?, main: Double)?
     private var lastLayout = ""
+    private var lastDrawn = -1
 
     init(enabled: Bool = ProcessInfo.processInfo.environment["DIGITGEN_TRACE"].map { $0 != "" && $0 != "0" } ?? false) {
         self.enabled = enabled
@@ -47,12 +48,17 @@ final class Trace {
             log(String(format: "trace: first samples drawn %@ after process start (%.1f ms after main)",
                        sinceProcess.map { String(format: "%.1f ms", $0) } ?? "?", sinceMain))
         }
+        guard generation != lastDrawn else { return }
+        lastDrawn = generation
         let answered = pendingEvents.filter { $0.generation <= generation }
-        guard !answered.isEmpty else { return }
+        guard !answered.isEmpty else {
+            log("trace: frame #\(generation) drawn")
+            return
+        }
         pendingEvents.removeAll { $0.generation <= generation }
         let values = answered.map { Trace.ms(t - $0.time) }
         latencies.append(contentsOf: values)
-        log(String(format: "trace: frame #%d slider-to-frame %.2f ms (max of %d events, oldest %.2f ms)",
+        log(String(format: "trace: frame #%d slider-to-frame %.2f ms (%d events, oldest %.2f ms)",
                    generation, values.last ?? 0, values.count, values.max() ?? 0))
     }
 
