@@ -191,6 +191,15 @@ check "key 3 changes every cell" "initial.png digit3.png" \
 check "key 3 puts 3 in the title" digit3.png bash -c "t=\$(xdotool getwindowname $WID); echo \"title: \$t\"; [[ \"\$t\" == *3 ]]"
 check "digit 3 images are digit-like" digit3.png $CHECK cells "$WORK/digit3.png" "$X0" "$Y0" "$CELLS"
 
+# The image's accessible description names the digit (AT-SPI; needs python3-pyatspi, which
+# lives in Debian's python, not in a virtualenv's).
+/usr/bin/python3 "$HERE/a11y_check.py" 3 > "$WORK/detail" 2>&1
+case $? in
+    0) pass "accessible description names digit 3; sliders and seed are named"; rm -f "$WORK/detail" ;;
+    77) log "skip - accessibility tree (python3-pyatspi not installed)"; rm -f "$WORK/detail" ;;
+    *) fail "accessible description names digit 3; sliders and seed are named" digit3.png; rm -f "$WORK/detail" ;;
+esac
+
 # Drag slider A from its middle to the right, screenshot with the button still down, then
 # on to the left and screenshot again: the cells follow the pointer, not only the release.
 IFS=, read -r sx sy sw sh <<< "$(slider 0)"

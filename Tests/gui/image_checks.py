@@ -56,7 +56,7 @@ def stats(values):
 def digit_like(values):
     """White strokes on black: a clear background, some ink, real contrast."""
     mean, std, ink, background = stats(values)
-    ok = std > 25 and 0.03 <= ink <= 0.6 and background >= 0.3
+    ok = std > 20 and 0.01 <= ink <= 0.6 and background >= 0.3
     return ok, "mean %.1f std %.1f ink %.1f%% background %.1f%%" % (mean, std, 100 * ink, 100 * background)
 
 

@@ -4,7 +4,7 @@ import CGtkShim
 /// The controls under the images: two latent sliders, the temperature and the seed.
 final class ControlsPanel {
     let widget: UnsafeMutablePointer<GtkWidget>
-    let sliders = [LatentSlider(name: "Slider A"), LatentSlider(name: "Slider B")]
+    let sliders = [LatentSlider(name: "Latent A"), LatentSlider(name: "Latent B")]
     let temperature: UnsafeMutablePointer<GtkWidget>
     let seed: UnsafeMutablePointer<GtkWidget>
 
@@ -26,14 +26,12 @@ final class ControlsPanel {
         gtk_scale_add_mark(cast(temperature), 1, GTK_POS_BOTTOM, nil)
         gtk_range_set_value(cast(temperature), 1)
         gtk_widget_set_tooltip_text(temperature, "Spread of the samples around the typical digit (1 = as trained)")
-        dg_accessible_set_label(temperature, "Temperature")
 
         seed = gtk_spin_button_new_with_range(0, ControlsPanel.maxSeed, 1)
         gtk_spin_button_set_digits(opaque(seed), 0)
         gtk_spin_button_set_numeric(opaque(seed), 1)
         gtk_widget_add_css_class(seed, "seed-entry")
         gtk_widget_set_tooltip_text(seed, "Seed of the samples: the same digit, seed and settings give the same images")
-        dg_accessible_set_label(seed, "Seed")
 
         let grid = gtk_grid_new()!
         gtk_grid_set_row_spacing(cast(grid), 6)
@@ -84,6 +82,7 @@ final class ControlsPanel {
         gtk_grid_attach(cast(grid), child, column, row, 1, 1)
     }
 
+    /// A mnemonic label, which also names `target` for assistive technologies.
     private static func label(_ text: String, for target: UnsafeMutablePointer<GtkWidget>) -> UnsafeMutablePointer<GtkWidget> {
         let label = gtk_label_new_with_mnemonic(text)!
         gtk_label_set_xalign(opaque(label), 0)

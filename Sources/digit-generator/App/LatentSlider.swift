@@ -103,7 +103,9 @@ final class LatentSlider {
     }
 
     private func updateLabels() {
-        dg_accessible_set_label(scale, "\(name): value of latent dimension \(dimension)")
+        // The scale's name comes from its mnemonic label ("Latent A"); GTK 4.8 would append
+        // an explicit label to it, so the dimension goes into the description.
+        dg_accessible_set_description(scale, "Sets latent dimension \(dimension) for all five samples")
         gtk_widget_set_tooltip_text(scale, "Sets latent dimension \(dimension) for all five samples")
     }
 }
