@@ -40,3 +40,4 @@ sleep 0.3
 xdotool windowfocus --sync "$WID" 2>/dev/null; xdotool key --clearmodifiers ctrl+q
 wait "$APP"; echo "exit status $?"
 grep -E "^trace: (summary|first samples|latent|.* after process start)" "$WORK/stderr"
+[ -n "${TRACE_KEEP:-}" ] && cp "$WORK/stderr" "$TRACE_KEEP"
