@@ -229,7 +229,8 @@ check "Space draws new samples" "before-space.png space.png" \
 rm -f "$DIGITGEN_SAVE_PATH"
 xdotool key --clearmodifiers ctrl+s
 for _ in $(seq 30); do [ -s "$DIGITGEN_SAVE_PATH" ] && break; sleep 0.1; done
-check "Ctrl+S saves a PNG of five 28x28 images" space.png $CHECK png "$DIGITGEN_SAVE_PATH" 5 28
+check "Ctrl+S saves a PNG of the five 28x28 images on screen" space.png \
+    $CHECK png "$DIGITGEN_SAVE_PATH" 5 28 "$WORK/space.png" "$X0" "$Y0" "$CELLS"
 
 check "no GTK warnings on stderr (model run)" "" no_gtk_warnings
 

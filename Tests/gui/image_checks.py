@@ -3,7 +3,9 @@
 
   image_checks.py cells SHOT X0 Y0 CELLS          digit-likeness of each image cell
   image_checks.py diff SHOT_A SHOT_B X0 Y0 CELLS  mean absolute change per cell
-  image_checks.py png FILE COUNT SIDE             a saved PNG holds COUNT SIDE x SIDE images
+  image_checks.py png FILE COUNT SIDE [SHOT X0 Y0 CELLS]
+                                                  a saved PNG holds COUNT SIDE x SIDE images,
+                                                  varied, and equal to the cells on screen
   image_checks.py region SHOT X Y W H             standard deviation of a region
 
 CELLS is the app's trace layout, "x,y,size;x,y,size;..." in window coordinates, and X0 Y0
@@ -120,11 +122,24 @@ def main(argv):
                     line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
             rows.append(line)
             prev = line
+        screen = None
+        if len(argv) > 5:
+            screen = (load_gray(argv[5]), int(argv[6]), int(argv[7]), parse_cells(argv[8]))
         for k in range(count):
             values = [rows[y][(k * side + x) * channels] for y in range(side) for x in range(side)]
-            ok, text = digit_like(values)
-            failed |= not ok
-            print("image %d: %s (%s)" % (k, text, "digit-like" if ok else "NOT digit-like"))
+            mean, std, ink, _ = stats(values)
+            text = "image %d: mean %.1f std %.1f ink %.1f%%" % (k, mean, std, 100 * ink)
+            if std < 10:
+                failed = True
+                text += " (uniform)"
+            if screen is not None and k < len(screen[3]):
+                shown = sample(screen[0], screen[1], screen[2], screen[3][k])
+                d = sum(abs(p - q) for p, q in zip(values, shown)) / len(values)
+                text += ", differs from cell %d on screen by %.2f" % (k, d)
+                if d > 3:
+                    failed = True
+                    text += " (NOT the image shown)"
+            print(text)
     elif cmd == "region":
         w, h, raw = load_gray(argv[2])
         x, y, rw, rh = (int(v) for v in argv[3:7])
