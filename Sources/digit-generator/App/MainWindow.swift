@@ -59,7 +59,12 @@ final class MainWindow {
                     gtk_widget_set_margin_top, gtk_widget_set_margin_bottom] { set(page, 18) }
         gtk_box_append(cast(page), DigitRow.make())
         gtk_box_append(cast(page), canvas.widget)
-        gtk_box_append(cast(page), controls.widget)
+        // The controls stop growing at a comfortable width; the images keep filling the window.
+        let clamp = adw_clamp_new()!
+        adw_clamp_set_maximum_size(opaque(clamp), 960)
+        adw_clamp_set_tightening_threshold(opaque(clamp), 720)
+        adw_clamp_set_child(opaque(clamp), controls.widget)
+        gtk_box_append(cast(page), clamp)
 
         // Error page.
         errorPage = adw_status_page_new()
