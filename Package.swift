@@ -46,6 +46,7 @@ let package = Package(
         .executableTarget(name: "digit-generator", dependencies: ["DigitCore", "CGtk", "CGtkShim"]),
 
         .testTarget(name: "DigitCoreTests", dependencies: ["DigitCore"]),
+        .testTarget(name: "DigitGeneratorAppTests", dependencies: ["digit-generator", "DigitCore"]),
         .testTarget(name: "CLITests", dependencies: ["DigitCore"]),
     ]
 )
