@@ -84,19 +84,3 @@ public enum PriorChoice: String, Sendable, CaseIterable {
     /// Plain N(0, I), as the seed does.
     case standard
 }
-
-extension Float {
-    @inline(__always) var exp: Float { _expf(self) }
-}
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _expf(_ x: Float) -> Float { Glibc.expf(x) }
-@inline(__always) func _logf(_ x: Float) -> Float { Glibc.logf(x) }
-@inline(__always) func _log1pf(_ x: Float) -> Float { Glibc.log1pf(x) }
-#else
-import Foundation
-@inline(__always) func _expf(_ x: Float) -> Float { Foundation.expf(x) }
-@inline(__always) func _logf(_ x: Float) -> Float { Foundation.logf(x) }
-@inline(__always) func _log1pf(_ x: Float) -> Float { Foundation.log1pf(x) }
-#endif

@@ -39,7 +39,7 @@ public enum PriorFitting {
                                iterations: options.iterations, minVariance: Double(options.minVariance), rng: &rng)
             weights += g.weights.map(Float.init)
             mus += g.means.map(Float.init)
-            logvars_ += g.variances.map { Float(_logd($0)) }
+            logvars_ += g.variances.map { Float(_log($0)) }
         }
         return try LatentPrior(classes: classes, components: k, latent: latent,
                                weights: weights, means: mus, logvars: logvars_)
@@ -86,8 +86,8 @@ public enum PriorFitting {
             var logLik = 0.0
             var logNorm = [Double](repeating: 0, count: k)
             for c in 0..<k {
-                var s = _logd(max(weights[c], 1e-300))
-                for j in 0..<d { s -= 0.5 * _logd(2 * Double.pi * variances[c * d + j]) }
+                var s = _log(max(weights[c], 1e-300))
+                for j in 0..<d { s -= 0.5 * _log(2 * Double.pi * variances[c * d + j]) }
                 logNorm[c] = s
             }
             for i in 0..<n {
@@ -102,9 +102,9 @@ public enum PriorFitting {
                     best = max(best, s)
                 }
                 var sum = 0.0
-                for c in 0..<k { resp[i * k + c] = _expd(resp[i * k + c] - best); sum += resp[i * k + c] }
+                for c in 0..<k { resp[i * k + c] = _exp(resp[i * k + c] - best); sum += resp[i * k + c] }
                 for c in 0..<k { resp[i * k + c] /= sum }
-                logLik += best + _logd(sum)
+                logLik += best + _log(sum)
             }
             // M step.
             for c in 0..<k {
@@ -142,15 +142,5 @@ public enum PriorFitting {
 
 extension Double {
     /// exp, clamped so that a corrupt log-variance cannot overflow.
-    var expClamped: Double { _expd(Swift.min(Swift.max(self, -30), 30)) }
+    var expClamped: Double { _exp(Swift.min(Swift.max(self, -30), 30)) }
 }
-
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func _logd(_ x: Double) -> Double { Glibc.log(x) }
-@inline(__always) func _expd(_ x: Double) -> Double { Glibc.exp(x) }
-#else
-import Foundation
-@inline(__always) func _logd(_ x: Double) -> Double { Foundation.log(x) }
-@inline(__always) func _expd(_ x: Double) -> Double { Foundation.exp(x) }
-#endif
