@@ -198,7 +198,9 @@ final class MainWindow {
 
     private func showError(_ failure: LoadFailure) {
         FileHandle.standardError.write("digit-generator: \(failure.message)\n".data(using: .utf8) ?? Data())
-        var text = Markup.escape(failure.message)
+        // Library messages start in lower case to fit after "digit-generator: " on stderr.
+        let sentence = failure.message.prefix(1).uppercased() + failure.message.dropFirst()
+        var text = Markup.escape(sentence)
         if let path = failure.path { text += "\n\n<b>File:</b> " + Markup.escape(path) }
         text += "\n\nStart with <tt>--weights FILE</tt> to use another model file."
         adw_status_page_set_description(opaque(errorPage), text)
