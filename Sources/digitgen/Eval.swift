@@ -93,7 +93,7 @@ struct Eval: ParsableCommand {
         }
         if json {
             let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             enc.keyEncodingStrategy = .convertToSnakeCase
             print(String(decoding: try enc.encode(report), as: UTF8.self))
             return

@@ -107,6 +107,7 @@ struct Train: ParsableCommand {
         let display = ProgressDisplay()
         let interrupt = InterruptHandler()
         let checkpointMeta = ["command": command]
+        var reportError: Error? = nil
         func writeReports(finished: Bool) throws {
             if let log {
                 try TrainingLog(command: command, data: data, recipe: r, trainImages: train.count, testImages: test?.count,
@@ -126,8 +127,14 @@ struct Train: ParsableCommand {
                 line += String(format: "  %.2f s", record.seconds)
                 print(line)
                 fflush(nil)
+                // Keep the log and plot current, so a stopped or failed run still has them.
+                do { try writeReports(finished: false) } catch {
+                    if reportError == nil { reportError = error }
+                    interrupt.flag.request()
+                }
             })
         display.clear()
+        if let reportError { throw reportError }
         try writeReports(finished: outcome == .finished)
         if case .interrupted(let epoch, let batch) = outcome {
             print("interrupted in epoch \(epoch) after batch \(batch); checkpoint written to \(checkpointPath)")

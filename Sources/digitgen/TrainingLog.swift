@@ -14,7 +14,7 @@ struct TrainingLog: Codable {
 
     func write(to path: String) throws {
         let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         enc.keyEncodingStrategy = .convertToSnakeCase
         try AtomicFile.write(Array(try enc.encode(self)) + [10], to: path)
     }

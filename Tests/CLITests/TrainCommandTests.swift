@@ -139,6 +139,28 @@ final class TrainCommandTests: XCTestCase {
         try assertFailsCleanly(["--data", garbage], mentions: "train-images")
     }
 
+    func testDivergingRunStopsWithEpochAndBatch() throws {
+        let out = path("w.safetensors")
+        let r = try CLIRunner.run(["train", "--data", data, "--epochs", "2", "--lr", "1e30", "--out", out] + small)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("NaN or infinite in epoch 1, batch"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
+    func testWarmupAndCosineOptionsAreRecorded() throws {
+        let out = path("w.safetensors")
+        let r = try CLIRunner.run(["train", "--data", data, "--epochs", "2", "--kl-warmup", "1.5", "--lr-decay", "cosine",
+                                   "--out", out] + small)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("KL warm-up 1.5 epochs, lr decay cosine"), r.stdout)
+        let meta = try SafeTensors.read(path: out).metadata
+        XCTAssertEqual(meta["kl_warmup_epochs"], "1.5")
+        XCTAssertEqual(meta["lr_decay"], "cosine")
+        let bad = try CLIRunner.run(["train", "--data", data, "--lr-decay", "step", "--out", out] + small)
+        XCTAssertNotEqual(bad.status, 0)
+    }
+
     func testUnwritableOutputFailsBeforeTraining() throws {
         let r = try CLIRunner.run(["train", "--data", data, "--out", "/nonexistent-dir/w.safetensors"] + small)
         XCTAssertNotEqual(r.status, 0)
