@@ -3,5 +3,5 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure inference and training speed.",
-        subcommands: [BenchInference.self])
+        subcommands: [BenchInference.self, BenchTrain.self])
 }

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Adam (Kingma & Ba 2015) as torch.optim.Adam computes it on CPU (single-tensor path,
+/// no weight decay, no amsgrad), so a step matches PyTorch's to Float rounding:
+///
+///     m = m + (1 - beta1) (g - m)                   exp_avg.lerp_(grad, 1 - beta1)
+///     v = beta2 v + (1 - beta2) g g                 exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2)
+///     step_size = lr / (1 - beta1^t)                bias corrections in Double, as Python does
+///     denom = sqrt(v) / sqrt(1 - beta2^t) + eps
+///     p = p - step_size m / denom
+///
+/// The moments live in two stores with the parameters' layout; a step is one loop over
+/// the flat buffers.
+public final class Adam {
+    public let m: ParameterStore
+    public let v: ParameterStore
+    /// Steps taken so far (PyTorch's `state['step']`).
+    public var step: Int = 0
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+
+    public init(like parameters: ParameterStore, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
+        let specs = parameters.views.map { ($0.name, $0.shape) }
+        m = ParameterStore(specs: specs)
+        v = ParameterStore(specs: specs)
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+
+    /// Threads sharing the update loop (each takes a block of the flat buffer; the result
+    /// does not depend on the count).
+    public var threads = 1
+
+    /// One update of `parameters` with `gradients` at learning rate `lr`.
+    public func update(parameters: ParameterStore, gradients: ParameterStore, lr: Double) {
+        step += 1
+        let t = Double(step)
+        let biasCorrection1 = 1 - pow(beta1, t)
+        let biasCorrection2 = 1 - pow(beta2, t)
+        let c = Constants(stepSize: Float(-(lr / biasCorrection1)), bc2Sqrt: Float(biasCorrection2.squareRoot()),
+                          w1: Float(1 - beta1), b2: Float(beta2), w2: Float(1 - beta2), eps: Float(epsilon))
+        let p = parameters.data, g = gradients.data, m = m.data, v = v.data
+        let n = parameters.count
+        let parts = n >= 100_000 ? threads : 1
+        Parallel.forEachPart(parts) { part in
+            // Blocks of 8-aligned size so every part but the last runs whole vectors.
+            let r = ParallelLinear.range(part: part, parts: parts, of: n)
+            Adam.update(p + r.lowerBound, g + r.lowerBound, m + r.lowerBound, v + r.lowerBound, count: r.count, c)
+        }
+    }
+
+    struct Constants {
+        let stepSize, bc2Sqrt, w1, b2, w2, eps: Float
+    }
+
+    /// The update on one block, 8 lanes at a time; the vector and scalar paths perform the
+    /// same Float operations in the same order, so results do not depend on the blocking.
+    @inline(__always)
+    static func update(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
+                       _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+                       count: Int, _ c: Constants) {
+        typealias V = VectorMath.V
+        var i = 0
+        while i + 8 <= count {
+            let gi = VectorMath.load(g + i)
+            let m0 = VectorMath.load(m + i)
+            let mi = m0 + c.w1 * (gi - m0)
+            let vi = VectorMath.load(v + i) * c.b2 + c.w2 * gi * gi
+            VectorMath.store(mi, m + i)
+            VectorMath.store(vi, v + i)
+            let denom = VectorMath.squareRoot(vi) / c.bc2Sqrt + c.eps
+            VectorMath.store(VectorMath.load(p + i) + c.stepSize * mi / denom, p + i)
+            i += 8
+        }
+        while i < count {
+            let gi = g[i]
+            let mi = m[i] + c.w1 * (gi - m[i])
+            let vi = v[i] * c.b2 + c.w2 * gi * gi
+            m[i] = mi
+            v[i] = vi
+            p[i] = p[i] + c.stepSize * mi / (vi.squareRoot() / c.bc2Sqrt + c.eps)
+            i += 1
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// Everything that determines a training run. The defaults are the seed's recipe
+/// (pytorch/examples `vae/main.py` made conditional): Adam with lr 1e-3, betas (0.9, 0.999),
+/// eps 1e-8, batch 128, reshuffled every epoch, 10 epochs, loss = BCE summed over pixels + KL.
+///
+/// Two optional departures, both off by default (issue 4): a linear KL warm-up
+/// (Bowman et al. 2016, "Generating sentences from a continuous space") and a cosine
+/// learning-rate decay (Loshchilov & Hutter 2017, "SGDR", without restarts).
+public struct TrainingRecipe: Sendable, Equatable, Codable {
+    public enum LearningRateDecay: String, Sendable, Codable, CaseIterable {
+        case none
+        case cosine
+    }
+
+    public var epochs: Int
+    public var batchSize: Int
+    public var learningRate: Double
+    public var beta1: Double
+    public var beta2: Double
+    public var adamEpsilon: Double
+    public var seed: UInt64
+    /// Threads used for the matrix products; results are reproducible for a given count.
+    public var threads: Int
+    public var hidden: Int
+    public var latent: Int
+    /// Epochs over which the KL weight rises linearly from 0 to 1; 0 keeps it at 1.
+    public var klWarmupEpochs: Double
+    public var learningRateDecay: LearningRateDecay
+
+    public init(epochs: Int = 10, batchSize: Int = 128, learningRate: Double = 1e-3,
+                beta1: Double = 0.9, beta2: Double = 0.999, adamEpsilon: Double = 1e-8,
+                seed: UInt64 = 1, threads: Int = 1, hidden: Int = 400, latent: Int = 20,
+                klWarmupEpochs: Double = 0, learningRateDecay: LearningRateDecay = .none) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.adamEpsilon = adamEpsilon
+        self.seed = seed
+        self.threads = threads
+        self.hidden = hidden
+        self.latent = latent
+        self.klWarmupEpochs = klWarmupEpochs
+        self.learningRateDecay = learningRateDecay
+    }
+
+    /// The model this recipe trains for images of `pixels` pixels and `classes` labels.
+    public func config(pixels: Int, classes: Int) -> CVAEConfig {
+        CVAEConfig(pixels: pixels, classes: classes, hidden: hidden, latent: latent)
+    }
+
+    /// Checks the recipe against a training set of `trainingCount` images.
+    public func validate(trainingCount: Int) throws {
+        guard epochs >= 1 else { throw TrainingError.invalidRecipe("epochs must be at least 1, got \(epochs)") }
+        guard batchSize >= 1 else { throw TrainingError.invalidRecipe("batch size must be at least 1, got \(batchSize)") }
+        guard batchSize <= trainingCount else {
+            throw TrainingError.invalidRecipe("batch size \(batchSize) is larger than the training set (\(trainingCount) images)")
+        }
+        guard learningRate.isFinite, learningRate > 0 else {
+            throw TrainingError.invalidRecipe("learning rate must be a finite number > 0, got \(learningRate)")
+        }
+        guard (0..<1).contains(beta1), (0..<1).contains(beta2) else {
+            throw TrainingError.invalidRecipe("Adam betas must be in [0, 1), got \(beta1), \(beta2)")
+        }
+        guard adamEpsilon.isFinite, adamEpsilon > 0 else {
+            throw TrainingError.invalidRecipe("Adam epsilon must be a finite number > 0, got \(adamEpsilon)")
+        }
+        guard hidden >= 1, latent >= 1 else {
+            throw TrainingError.invalidRecipe("hidden and latent sizes must be at least 1, got \(hidden) and \(latent)")
+        }
+        guard threads >= 1 else { throw TrainingError.invalidRecipe("threads must be at least 1, got \(threads)") }
+        guard klWarmupEpochs.isFinite, klWarmupEpochs >= 0 else {
+            throw TrainingError.invalidRecipe("KL warm-up must be a finite number of epochs >= 0, got \(klWarmupEpochs)")
+        }
+    }
+
+    /// Batches per epoch; the last one may be smaller (PyTorch's DataLoader, drop_last=False).
+    public func batchesPerEpoch(trainingCount: Int) -> Int { (trainingCount + batchSize - 1) / batchSize }
+
+    /// KL weight for the batch `batch` (0-based) of epoch `epoch` (0-based): rises linearly
+    /// from 0 to 1 over `klWarmupEpochs` epochs, measured in batches.
+    public func klWeight(epoch: Int, batch: Int, batchesPerEpoch: Int) -> Float {
+        guard klWarmupEpochs > 0 else { return 1 }
+        let progress = (Double(epoch) + Double(batch) / Double(batchesPerEpoch)) / klWarmupEpochs
+        return Float(min(1, progress))
+    }
+
+    /// Learning rate for optimizer step `step` (0-based) of `totalSteps`.
+    public func learningRate(step: Int, totalSteps: Int) -> Double {
+        switch learningRateDecay {
+        case .none:
+            return learningRate
+        case .cosine:
+            let t = Double(step) / Double(max(totalSteps, 1))
+            return learningRate * 0.5 * (1 + cos(Double.pi * t))
+        }
+    }
+
+    /// Key/value pairs for a file's `__metadata__`.
+    public var metadata: [String: String] {
+        [
+            "epochs": String(epochs), "batch_size": String(batchSize), "lr": String(learningRate),
+            "adam_betas": "\(beta1),\(beta2)", "adam_eps": String(adamEpsilon), "seed": String(seed),
+            "threads": String(threads), "hidden": String(hidden), "latent": String(latent),
+            "kl_warmup_epochs": String(klWarmupEpochs), "lr_decay": learningRateDecay.rawValue,
+            "loss": "BCE summed over pixels (from logits) + KL(q(z|x,y) || N(0, I))",
+        ]
+    }
+
+    /// The recipe as one line of JSON (stored in checkpoints and logs).
+    public func json() -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return (try? enc.encode(self)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+    }
+
+    public static func from(json: String) throws -> TrainingRecipe {
+        do {
+            return try JSONDecoder().decode(TrainingRecipe.self, from: Data(json.utf8))
+        } catch {
+            throw TrainingError.malformedCheckpoint("the recipe in it cannot be read (\(error))")
+        }
+    }
+}

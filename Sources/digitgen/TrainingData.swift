@@ -1,0 +1,43 @@
+import ArgumentParser
+import DigitCore
+import Foundation
+
+/// MNIST from a directory as the trainer's uint8 data sets.
+enum TrainingData {
+    static func load(directory: String, requireTest: Bool) throws -> (train: LabeledImages, test: LabeledImages?) {
+        let mnist = try MNIST.load(directory: directory, requireTest: requireTest)
+        let p = mnist.train.images.rows * mnist.train.images.columns
+        let train = try LabeledImages(pixels: mnist.train.images.pixels, labels: mnist.train.labels, pixelsPerImage: p)
+        var test: LabeledImages? = nil
+        if let t = mnist.test {
+            test = try LabeledImages(pixels: t.images.pixels, labels: t.labels,
+                                     pixelsPerImage: t.images.rows * t.images.columns)
+        }
+        return (train, test)
+    }
+}
+
+/// Checks, before any work, that a file can be created at `path`.
+func checkWritable(_ path: String, option: String) throws {
+    let dir = (path as NSString).deletingLastPathComponent
+    let d = dir.isEmpty ? "." : dir
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: d, isDirectory: &isDir), isDir.boolValue else {
+        throw ValidationError("\(option) \(path): directory \(d) does not exist")
+    }
+    guard FileManager.default.isWritableFile(atPath: d) else {
+        throw ValidationError("\(option) \(path): directory \(d) is not writable")
+    }
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        throw ValidationError("\(option) \(path) is a directory")
+    }
+}
+
+/// The command line as typed, quoted for a shell where needed.
+var commandLineString: String {
+    CommandLine.arguments.enumerated().map { i, a in
+        let arg = i == 0 ? "digitgen" : a
+        let safe = arg.allSatisfy { $0.isLetter || $0.isNumber || "-_./=,:+".contains($0) }
+        return safe && !arg.isEmpty ? arg : "'" + arg.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }.joined(separator: " ")
+}

@@ -1,0 +1,71 @@
+import Foundation
+import XCTest
+@testable import DigitCore
+
+final class AdamTests: XCTestCase {
+    /// torch.optim.Adam's single-tensor update, written out in float64 from its source.
+    func referenceAdam(p: inout [Double], m: inout [Double], v: inout [Double], g: [Double],
+                       step: Int, lr: Double, b1: Double = 0.9, b2: Double = 0.999, eps: Double = 1e-8) {
+        let bc1 = 1 - pow(b1, Double(step)), bc2 = 1 - pow(b2, Double(step))
+        for i in p.indices {
+            m[i] = m[i] + (1 - b1) * (g[i] - m[i])
+            v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+            let denom = v[i].squareRoot() / bc2.squareRoot() + eps
+            p[i] -= lr / bc1 * m[i] / denom
+        }
+    }
+
+    func testStepsMatchReferenceUpdate() {
+        // 37 values: whole vectors plus a scalar tail.
+        let specs: [(name: String, shape: [Int])] = [("w", [4, 8]), ("b", [5])]
+        let params = ParameterStore(specs: specs), grads = ParameterStore(specs: specs)
+        var rng = Xoshiro256(seed: 9)
+        for i in 0..<params.count { params.data[i] = Float(rng.nextDouble() * 2 - 1) }
+        let adam = Adam(like: params)
+        var p = params.buffer.map(Double.init)
+        var m = [Double](repeating: 0, count: p.count), v = m
+        for step in 1...3 {
+            for i in 0..<grads.count { grads.data[i] = Float(rng.nextDouble() * 0.2 - 0.1) * Float(i % 5) }
+            let g = grads.buffer.map(Double.init)
+            adam.update(parameters: params, gradients: grads, lr: 1e-3)
+            referenceAdam(p: &p, m: &m, v: &v, g: g, step: step, lr: 1e-3)
+            XCTAssertEqual(adam.step, step)
+            var maxDiff = 0.0
+            for i in p.indices { maxDiff = max(maxDiff, abs(Double(params.data[i]) - p[i])) }
+            print(String(format: "Adam step %d: max |float32 - float64 reference| = %.2e", step, maxDiff))
+            XCTAssertLessThan(maxDiff, 1e-7)
+            for i in p.indices {
+                XCTAssertEqual(Double(adam.m.data[i]), m[i], accuracy: 1e-7)
+                XCTAssertEqual(Double(adam.v.data[i]), v[i], accuracy: 1e-9)
+            }
+        }
+    }
+
+    func testFirstStepMovesByLearningRate() {
+        let specs: [(name: String, shape: [Int])] = [("w", [3])]
+        let params = ParameterStore(specs: specs), grads = ParameterStore(specs: specs)
+        grads.set("w", [0.5, -2, 0])
+        let adam = Adam(like: params)
+        adam.update(parameters: params, gradients: grads, lr: 1e-3)
+        // m/(1-b1) = g and sqrt(v/(1-b2)) = |g|, so the step is lr * sign(g).
+        XCTAssertEqual(params.values("w")[0], -1e-3, accuracy: 1e-9)
+        XCTAssertEqual(params.values("w")[1], 1e-3, accuracy: 1e-9)
+        XCTAssertEqual(params.values("w")[2], 0)
+    }
+
+    /// Splitting the loop over threads does not change a single bit.
+    func testThreadedUpdateIsBitIdentical() {
+        let specs: [(name: String, shape: [Int])] = [("w", [300, 401])]
+        var rng = Xoshiro256(seed: 4)
+        let a = ParameterStore(specs: specs), g = ParameterStore(specs: specs)
+        for i in 0..<a.count { a.data[i] = Float(rng.nextDouble()); g.data[i] = Float(rng.nextDouble() - 0.5) }
+        let b = ParameterStore(copying: a)
+        let adamA = Adam(like: a), adamB = Adam(like: b)
+        adamB.threads = 2
+        for _ in 0..<2 {
+            adamA.update(parameters: a, gradients: g, lr: 1e-3)
+            adamB.update(parameters: b, gradients: g, lr: 1e-3)
+        }
+        XCTAssertTrue(Array(a.buffer) == Array(b.buffer))
+    }
+}
