@@ -62,7 +62,7 @@ final class MainWindow {
         // The controls stop growing at a comfortable width; the images keep filling the window.
         let clamp = adw_clamp_new()!
         adw_clamp_set_maximum_size(opaque(clamp), 960)
-        adw_clamp_set_tightening_threshold(opaque(clamp), 720)
+        adw_clamp_set_tightening_threshold(opaque(clamp), 960)
         adw_clamp_set_child(opaque(clamp), controls.widget)
         gtk_box_append(cast(page), clamp)
 
