@@ -39,10 +39,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // What Swift cannot call in GTK: variadic constructors and property setters.
+        .target(name: "CGtkShim", dependencies: ["CGtk"]),
+
         // GTK4 desktop app.
-        .executableTarget(name: "digit-generator", dependencies: ["DigitCore", "CGtk"]),
+        .executableTarget(name: "digit-generator", dependencies: ["DigitCore", "CGtk", "CGtkShim"]),
 
         .testTarget(name: "DigitCoreTests", dependencies: ["DigitCore"]),
+        .testTarget(name: "DigitGeneratorAppTests", dependencies: ["digit-generator", "DigitCore"]),
         .testTarget(name: "CLITests", dependencies: ["DigitCore"]),
     ]
 )

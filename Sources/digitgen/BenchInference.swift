@@ -46,7 +46,7 @@ struct BenchInference: ParsableCommand {
             model.sampleLatents(digit: digit, count: count, temperature: 1, rng: &rng, into: z)
             labels.withUnsafeBufferPointer { model.decode(z: z, labels: $0.baseAddress!, count: count, into: out) }
         }
-        for i in 0..<200 { click(i) }  // warm-up: workspaces, caches, OpenBLAS threads
+        for i in 0..<200 { click(i) }
         var micros = [Double]()
         micros.reserveCapacity(iterations)
         for i in 0..<iterations {

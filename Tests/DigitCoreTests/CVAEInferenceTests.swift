@@ -56,6 +56,33 @@ final class CVAEInferenceTests: XCTestCase {
         XCTAssertLessThan(maxDiff, 1e-5)
     }
 
+    /// Small batches take the sparse axpy path over the transposed fc4; it must agree too,
+    /// and must follow the parameters after `parametersDidChange()`.
+    func testSmallBatchDecodeMatchesReferenceAndFollowsParameterChanges() throws {
+        let m = makeModel()
+        var rng = Xoshiro256(seed: 8)
+        for n in [1, 5, 16] {
+            let z = rng.gaussians(n * config.latent)
+            let labels = (0..<n).map { ($0 * 3) % 10 }
+            let out = try m.decode(z: z, labels: labels)
+            var maxDiff = 0.0
+            for i in 0..<n {
+                let ref = referenceDecode(m, z: Array(z[i * config.latent..<(i + 1) * config.latent]), label: labels[i])
+                for j in 0..<config.pixels { maxDiff = max(maxDiff, abs(ref[j] - Double(out[i * config.pixels + j]))) }
+            }
+            XCTAssertLessThan(maxDiff, 1e-5, "batch \(n)")
+        }
+        let z = rng.gaussians(config.latent)
+        let before = try m.decode(z: z, labels: [2])
+        let w = m.parameters.pointer("fc4.weight")
+        for i in 0..<(config.pixels * config.hidden) { w[i] = -w[i] }
+        m.parametersDidChange()
+        let after = try m.decode(z: z, labels: [2])
+        let ref = referenceDecode(m, z: z, label: 2)
+        XCTAssertNotEqual(before, after)
+        for j in 0..<config.pixels { XCTAssertEqual(Double(after[j]), ref[j], accuracy: 1e-5) }
+    }
+
     func testEncodeMatchesFloat64Reference() throws {
         let m = makeModel()
         var rng = Xoshiro256(seed: 4)

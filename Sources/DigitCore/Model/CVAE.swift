@@ -18,6 +18,12 @@ public final class CVAE: @unchecked Sendable {
 
     /// Largest batch processed at once; larger requests are split into chunks of this size.
     static let chunk = 256
+    /// Batches up to this size (the app's clicks and slider drags) decode fc4 as one axpy per
+    /// active hidden unit: after the ReLU about half of them are zero, and for a few rows this
+    /// beats sgemm, which packs the whole 784 x 400 weight matrix on every call.
+    static let sparseBatchLimit = 16
+    /// fc4.weight transposed to (H, P), built on the first small-batch decode.
+    private var fc4Transposed: UnsafeMutablePointer<Float>?
 
     public init(config: CVAEConfig, parameters: ParameterStore,
                 prior: LatentPrior? = nil, metadata: [String: String] = [:]) throws {
@@ -77,8 +83,14 @@ public final class CVAE: @unchecked Sendable {
             Activation.relu(h, count: b * c.hidden)
             // out = sigmoid(h fc4^T + b4)    (b, P)
             let o = out + start * c.pixels
-            Linear.forward(x: h, batch: b, inFeatures: c.hidden, outFeatures: c.pixels,
-                           weight: parameters.pointer("fc4.weight"), bias: parameters.pointer("fc4.bias"), out: o)
+            if b <= CVAE.sparseBatchLimit {
+                Linear.forwardSparseInput(x: h, batch: b, inFeatures: c.hidden, outFeatures: c.pixels,
+                                          weightTransposed: transposedFC4(), bias: parameters.pointer("fc4.bias"),
+                                          out: o)
+            } else {
+                Linear.forward(x: h, batch: b, inFeatures: c.hidden, outFeatures: c.pixels,
+                               weight: parameters.pointer("fc4.weight"), bias: parameters.pointer("fc4.bias"), out: o)
+            }
             Activation.sigmoid(o, count: b * c.pixels)
             start += b
         }
@@ -102,6 +114,26 @@ public final class CVAE: @unchecked Sendable {
         }
         return out
     }
+
+    /// The cached transpose of fc4.weight; callers hold `lock`.
+    private func transposedFC4() -> UnsafePointer<Float> {
+        if let t = fc4Transposed { return UnsafePointer(t) }
+        let c = config, w = parameters.pointer("fc4.weight")
+        let t = UnsafeMutablePointer<Float>.allocate(capacity: c.hidden * c.pixels)
+        for p in 0..<c.pixels { for h in 0..<c.hidden { t[h * c.pixels + p] = w[p * c.hidden + h] } }
+        fc4Transposed = t
+        return UnsafePointer(t)
+    }
+
+    /// Must be called after changing `parameters` in place (training does), so that cached
+    /// derived weights are rebuilt.
+    public func parametersDidChange() {
+        lock.lock(); defer { lock.unlock() }
+        fc4Transposed?.deallocate()
+        fc4Transposed = nil
+    }
+
+    deinit { fc4Transposed?.deallocate() }
 
     // MARK: - Encoder
 

@@ -11,6 +11,22 @@ public enum Linear {
                   a: x, lda: inFeatures, b: weight, ldb: inFeatures, beta: 1, c: out, ldc: outFeatures)
     }
 
+    /// out (B, O) = x (B, I) W^T + b for a sparse x (e.g. after a ReLU), with W given transposed
+    /// as Wt (I, O): one axpy per non-zero input. Inputs outermost, so each row of Wt is read
+    /// once from memory and reused from L1 for every row of the (small) batch.
+    @inline(__always)
+    public static func forwardSparseInput(x: UnsafePointer<Float>, batch: Int, inFeatures: Int, outFeatures: Int,
+                                          weightTransposed wt: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                                          out: UnsafeMutablePointer<Float>) {
+        for r in 0..<batch { (out + r * outFeatures).update(from: bias, count: outFeatures) }
+        for i in 0..<inFeatures {
+            for r in 0..<batch {
+                let a = x[r * inFeatures + i]
+                if a != 0 { BLAS.axpy(n: outFeatures, alpha: a, x: wt + i * outFeatures, y: out + r * outFeatures) }
+            }
+        }
+    }
+
     /// Given dout (B, O): accumulates dW (O, I) += dout^T x and db (O) += sum_b dout,
     /// and, when `dx` is given, writes dx (B, I) = dout W.
     @inline(__always)
@@ -34,18 +50,18 @@ public enum Linear {
 public enum Activation {
     @inline(__always)
     public static func relu(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count where x[i] < 0 { x[i] = 0 }
+        VectorMath.relu(x, count: count)
     }
 
     /// dx *= (y > 0), where y is the ReLU's output.
     @inline(__always)
     public static func reluBackward(_ dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int) {
-        for i in 0..<count where y[i] <= 0 { dy[i] = 0 }
+        VectorMath.reluBackward(dy, output: y, count: count)
     }
 
     @inline(__always)
     public static func sigmoid(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { x[i] = 1 / (1 + (-x[i]).exp) }
+        VectorMath.sigmoid(x, count: count)
     }
 }
 

@@ -2,7 +2,7 @@
 import _Builtin_intrinsics.intel
 #endif
 
-/// Vectorised elementwise maths for the training and evaluation loops, which evaluate
+/// Vectorised elementwise maths for training, evaluation and inference, which evaluate
 /// exp on every pixel of every image (47 million times an epoch): glibc's scalar expf
 /// would cost more than all the matrix products together.
 enum VectorMath {
@@ -31,6 +31,21 @@ enum VectorMath {
         let nBits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
         let scale = unsafeBitCast((nBits &+ 127) &<< 23, to: V.self)
         return p * scale
+    }
+
+    /// The logistic function in place: 1 / (1 + e^-x), computed from e^-|x| so that
+    /// nothing overflows: x >= 0 gives 1 / (1 + e), x < 0 gives e / (1 + e).
+    @inline(__always)
+    static func sigmoid(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        var i = 0
+        while i + 8 <= count {
+            let v = load(x + i)
+            let e = expNonPositive(v.replacing(with: -v, where: v .> 0))
+            let d = 1 / (1 + e)
+            store(d.replacing(with: e * d, where: v .< 0), x + i)
+            i += 8
+        }
+        while i < count { x[i] = 1 / (1 + (-x[i]).exp); i += 1 }
     }
 
     /// Lane-wise square root. Swift's `squareRoot()` on SIMD types becomes eight calls

@@ -1,0 +1,21 @@
+#include "CGtkShim.h"
+
+GtkWidget *dg_image_area_new(void) {
+    return GTK_WIDGET(g_object_new(GTK_TYPE_DRAWING_AREA,
+                                   "accessible-role", GTK_ACCESSIBLE_ROLE_IMG,
+                                   NULL));
+}
+
+void dg_accessible_set_label(GtkWidget *widget, const char *label) {
+    gtk_accessible_update_property(GTK_ACCESSIBLE(widget),
+                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+void dg_accessible_set_description(GtkWidget *widget, const char *description) {
+    gtk_accessible_update_property(GTK_ACCESSIBLE(widget),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+}
+
+gboolean dg_is_editable(GtkWidget *widget) {
+    return widget != NULL && GTK_IS_EDITABLE(widget);
+}

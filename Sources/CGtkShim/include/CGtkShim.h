@@ -1,0 +1,21 @@
+#ifndef CGTKSHIM_H
+#define CGTKSHIM_H
+
+// The few GTK entry points Swift cannot call directly: variadic functions
+// (g_object_new with properties, gtk_accessible_update_property) and type-check macros.
+
+#include <gtk/gtk.h>
+
+/// A GtkDrawingArea whose accessible role is IMG (the role is construct-only).
+GtkWidget *dg_image_area_new(void);
+
+/// Sets GTK_ACCESSIBLE_PROPERTY_LABEL.
+void dg_accessible_set_label(GtkWidget *widget, const char *label);
+
+/// Sets GTK_ACCESSIBLE_PROPERTY_DESCRIPTION.
+void dg_accessible_set_description(GtkWidget *widget, const char *description);
+
+/// GTK_IS_EDITABLE(widget): whether typing goes into this widget as text.
+gboolean dg_is_editable(GtkWidget *widget);
+
+#endif

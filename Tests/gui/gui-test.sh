@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# GUI test of digit-generator: drives the real window under Xvfb with xdotool and checks
+# screenshots with ImageMagick.
+#
+#   bash Tests/gui/gui-test.sh PATH/TO/digit-generator [WEIGHTS.safetensors]
+#
+# Without WEIGHTS (or $DIGITGEN_TEST_WEIGHTS) the app loads its shipped weights.
+# Needs: Xvfb, xdotool, ImageMagick (import, convert, identify), python3, dbus-run-session.
+# Screenshots of a failing run are kept in $GUI_ARTIFACTS (default: artifacts/gui).
+# The last line is "gui: N passed, M failed"; the exit status is 0 only when M is 0.
+
+set -u
+
+if [ $# -lt 1 ] || [ ! -x "$1" ]; then
+    echo "usage: bash Tests/gui/gui-test.sh PATH/TO/digit-generator [WEIGHTS]" >&2
+    exit 2
+fi
+
+# One private session bus for the whole test (GApplication registers on it). The bus
+# daemon's own chatter (activations, fd limits) is dropped from the log.
+if [ -z "${GUI_TEST_IN_DBUS:-}" ]; then
+    GUI_TEST_IN_DBUS=1 dbus-run-session -- bash "$0" "$@" 2> >(grep -v -E '^(dbus-daemon|SpiRegistry)' >&2) |
+        grep --line-buffered -v '^SpiRegistry'
+    exit "${PIPESTATUS[0]}"
+fi
+
+BIN=$(realpath "$1")
+WEIGHTS=${2:-${DIGITGEN_TEST_WEIGHTS:-}}
+HERE=$(cd "$(dirname "$0")" && pwd)
+CHECK="python3 $HERE/image_checks.py"
+ARTIFACTS=${GUI_ARTIFACTS:-artifacts/gui}
+WORK=$(mktemp -d /tmp/digitgen-gui.XXXXXX)
+PASSED=0
+FAILED=0
+APP_PID=
+XVFB_PID=
+
+for tool in Xvfb xdotool import convert identify python3; do
+    command -v "$tool" >/dev/null || { echo "gui: missing tool $tool"; echo "gui: 0 passed, 1 failed"; exit 1; }
+done
+
+cleanup() {
+    [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null
+    [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log() { echo "gui: $*"; }
+
+# Keeps the named screenshots as artefacts and says what they show.
+keep() {
+    mkdir -p "$ARTIFACTS"
+    for shot in "$@"; do
+        [ -f "$WORK/$shot" ] || continue
+        cp "$WORK/$shot" "$ARTIFACTS/$shot"
+        log "  artefact: $(realpath "$ARTIFACTS/$shot") ($(identify -format '%wx%h' "$WORK/$shot") screenshot)"
+    done
+}
+
+pass() { PASSED=$((PASSED + 1)); log "ok   - $1"; }
+fail() {
+    local what=$1; shift
+    FAILED=$((FAILED + 1)); log "FAIL - $what"
+    [ -f "$WORK/detail" ] && sed 's/^/gui:   /' "$WORK/detail"
+    keep "$@"
+}
+
+# Runs a check whose output goes to $WORK/detail; passes or fails with the given shots.
+check() {
+    local what=$1 shots=$2; shift 2
+    if "$@" > "$WORK/detail" 2>&1; then
+        pass "$what"
+        [ -n "${GUI_VERBOSE:-}" ] && sed 's/^/gui:   /' "$WORK/detail"
+    else
+        # shellcheck disable=SC2086
+        fail "$what" $shots
+    fi
+    rm -f "$WORK/detail"
+}
+
+# --- X server on a free display -------------------------------------------------------
+for n in $(seq 99 -1 60); do
+    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
+    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
+    XVFB_PID=$!
+    for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+    if kill -0 "$XVFB_PID" 2>/dev/null && [ -e "/tmp/.X11-unix/X$n" ]; then
+        export DISPLAY=":$n"
+        break
+    fi
+    XVFB_PID=
+done
+if [ -z "$XVFB_PID" ]; then
+    log "FAIL - no free X display for Xvfb"; echo "gui: 0 passed, 1 failed"; exit 1
+fi
+export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1
+unset GTK_THEME
+export DIGITGEN_SAVE_PATH="$WORK/saved.png"
+log "Xvfb on $DISPLAY, binary $BIN"
+
+# --- helpers around one app run ------------------------------------------------------
+# start ARGS...: launches the app with stderr in $WORK/stderr.N; sets APP_PID, RUN, WID, X0, Y0.
+RUN=0
+start() {
+    RUN=$((RUN + 1))
+    "$BIN" "$@" >"$WORK/stdout.$RUN" 2>"$WORK/stderr.$RUN" &
+    APP_PID=$!
+    WID=
+    for _ in $(seq 100); do
+        WID=$(xdotool search --onlyvisible --pid "$APP_PID" 2>/dev/null | head -1)
+        [ -n "$WID" ] && break
+        kill -0 "$APP_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    [ -n "$WID" ] || return 1
+    eval "$(xdotool getwindowgeometry --shell "$WID")"
+    X0=$X; Y0=$Y
+    xdotool mousemove $((X0 + 5)) $((Y0 + 60))
+    timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
+    return 0
+}
+
+# wait_for PATTERN [SECONDS]: waits for a line in the current run's stderr.
+wait_for() {
+    local limit=$(( ${2:-10} * 10 ))
+    for _ in $(seq "$limit"); do
+        grep -q -- "$1" "$WORK/stderr.$RUN" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+frames() { grep -c "^trace: frame" "$WORK/stderr.$RUN" 2>/dev/null; }
+
+# settle: waits until the window has drawn something new and then stays quiet for a moment.
+settle() {
+    local before=$1
+    for _ in $(seq 50); do [ "$(frames)" -gt "$before" ] && break; sleep 0.05; done
+    sleep 0.25
+}
+
+shot() { import -window root "$WORK/$1"; }
+
+title() { xdotool getwindowname "$WID" 2>/dev/null; }
+
+cells() { grep "^trace: layout" "$WORK/stderr.$RUN" | tail -1 | sed 's/.*cells=\([^ ]*\).*/\1/'; }
+
+slider() { grep "^trace: layout" "$WORK/stderr.$RUN" | tail -1 | sed "s/.*slider$1=\([0-9,]*\).*/\1/"; }
+
+# stop: Ctrl+Q, then the exit status of the app (124 if it did not quit).
+stop() {
+    xdotool key --clearmodifiers ctrl+q
+    for _ in $(seq 50); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$APP_PID" 2>/dev/null; then
+        kill "$APP_PID"; wait "$APP_PID" 2>/dev/null; APP_PID=; return 124
+    fi
+    wait "$APP_PID"; local status=$?
+    APP_PID=
+    return $status
+}
+
+no_gtk_warnings() {
+    if grep -E "(Gtk|Gdk|GLib|GLib-GObject|GLib-GIO|Adwaita|Gsk)-(CRITICAL|WARNING)" "$WORK/stderr.$RUN"; then
+        return 1
+    fi
+    echo "no GTK/GLib critical or warning lines"
+}
+
+# --- run 1: the model ------------------------------------------------------------------
+ARGS=()
+[ -n "$WEIGHTS" ] && ARGS=(--weights "$WEIGHTS")
+if ! start "${ARGS[@]}" || ! wait_for "first samples drawn" 15 || ! wait_for "trace: layout" 5; then
+    shot start.png
+    { echo "the window did not show samples; stderr:"; cat "$WORK/stderr.$RUN"; } > "$WORK/detail"
+    fail "window opens and draws samples" start.png
+    echo "gui: $PASSED passed, $FAILED failed"; exit 1
+fi
+pass "window opens and draws samples ($(grep -o 'first samples drawn [0-9.]* ms' "$WORK/stderr.$RUN"))"
+wait_for "latent dimensions by effect" 5
+settle 0
+CELLS=$(cells)
+shot initial.png
+check "five cells hold digit-like images" initial.png $CHECK cells "$WORK/initial.png" "$X0" "$Y0" "$CELLS"
+
+# Press 3: new digit, title names it.
+n=$(frames); xdotool key 3; settle "$n"
+shot digit3.png
+check "key 3 changes every cell" "initial.png digit3.png" \
+    $CHECK diff "$WORK/initial.png" "$WORK/digit3.png" "$X0" "$Y0" "$CELLS"
+check "key 3 puts 3 in the title" digit3.png bash -c "t=\$(xdotool getwindowname $WID); echo \"title: \$t\"; [[ \"\$t\" == *3 ]]"
+check "digit 3 images are digit-like" digit3.png $CHECK cells "$WORK/digit3.png" "$X0" "$Y0" "$CELLS"
+
+# The image's accessible description names the digit (AT-SPI; needs python3-pyatspi, which
+# lives in Debian's python, not in a virtualenv's).
+/usr/bin/python3 "$HERE/a11y_check.py" 3 > "$WORK/detail" 2>&1
+case $? in
+    0) pass "accessible description names digit 3; sliders and seed are named"; rm -f "$WORK/detail" ;;
+    77) log "skip - accessibility tree (python3-pyatspi not installed)"; rm -f "$WORK/detail" ;;
+    *) fail "accessible description names digit 3; sliders and seed are named" digit3.png; rm -f "$WORK/detail" ;;
+esac
+
+# Drag slider A from its middle to the right, screenshot with the button still down, then
+# on to the left and screenshot again: the cells follow the pointer, not only the release.
+IFS=, read -r sx sy sw sh <<< "$(slider 0)"
+cx=$((X0 + sx + sw / 2)); cy=$((Y0 + sy + sh / 2))
+xdotool mousemove "$cx" "$cy" mousedown 1
+for i in $(seq 1 15); do xdotool mousemove $((cx + i * sw / 50)) "$cy"; sleep 0.01; done
+sleep 0.1
+shot drag1.png
+for i in $(seq 14 -1 -15); do xdotool mousemove $((cx + i * sw / 50)) "$cy"; sleep 0.01; done
+sleep 0.1
+shot drag2.png
+xdotool mouseup 1
+check "dragging slider A changes the cells (button still down)" "digit3.png drag1.png" \
+    $CHECK diff "$WORK/digit3.png" "$WORK/drag1.png" "$X0" "$Y0" "$CELLS"
+check "the cells keep changing while the drag goes on" "drag1.png drag2.png" \
+    $CHECK diff "$WORK/drag1.png" "$WORK/drag2.png" "$X0" "$Y0" "$CELLS"
+settle 0
+
+# Space: new samples.
+shot before-space.png
+n=$(frames); xdotool key space; settle "$n"
+shot space.png
+check "Space draws new samples" "before-space.png space.png" \
+    $CHECK diff "$WORK/before-space.png" "$WORK/space.png" "$X0" "$Y0" "$CELLS"
+
+# Ctrl+S with DIGITGEN_SAVE_PATH: a PNG of five 28x28 images.
+rm -f "$DIGITGEN_SAVE_PATH"
+xdotool key --clearmodifiers ctrl+s
+for _ in $(seq 30); do [ -s "$DIGITGEN_SAVE_PATH" ] && break; sleep 0.1; done
+check "Ctrl+S saves a PNG of the five 28x28 images on screen" space.png \
+    $CHECK png "$DIGITGEN_SAVE_PATH" 5 28 "$WORK/space.png" "$X0" "$Y0" "$CELLS"
+
+check "no GTK warnings on stderr (model run)" "" no_gtk_warnings
+
+stop; status=$?
+check "Ctrl+Q quits with status 0 (got $status)" "" test "$status" -eq 0
+grep "^trace: summary" "$WORK/stderr.$RUN" | sed 's/^/gui:   /'
+
+# --- run 2: corrupt weights -------------------------------------------------------------
+head -c 4096 /dev/urandom > "$WORK/corrupt.safetensors"
+if start --weights "$WORK/corrupt.safetensors"; then
+    sleep 1
+    shot corrupt.png
+    eval "$(xdotool getwindowgeometry --shell "$WID")"
+    check "corrupt weights: the window shows the error" corrupt.png \
+        bash -c "t=\$(xdotool getwindowname $WID); echo \"title: \$t\"; [[ \"\$t\" == *error* ]]"
+    check "corrupt weights: the error page is not blank" corrupt.png \
+        $CHECK region "$WORK/corrupt.png" "$X0" $((Y0 + 60)) "$WIDTH" $((HEIGHT - 60))
+    check "corrupt weights: stderr names the file" "" grep -F "digit-generator: $WORK/corrupt.safetensors" "$WORK/stderr.$RUN"
+    check "corrupt weights: the app stays alive" corrupt.png kill -0 "$APP_PID"
+    check "no GTK warnings on stderr (error run)" "" no_gtk_warnings
+    stop; status=$?
+    check "corrupt weights: Ctrl+Q quits with status 0 (got $status)" "" test "$status" -eq 0
+else
+    shot corrupt.png
+    cat "$WORK/stderr.$RUN" > "$WORK/detail"
+    fail "corrupt weights: the window opens" corrupt.png
+fi
+
+echo "gui: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Measures the app's responsiveness with DIGITGEN_TRACE=1 under Xvfb: starts it, drags
+# slider A back and forth (about 300 pointer steps), quits with Ctrl+Q and prints the
+# trace summary: slider value-changed to drawn frame (p50, p99) and process start to the
+# first drawn samples.
+#
+#   bash Tests/gui/trace-drag.sh .build/release/digit-generator [WEIGHTS] [STEPS]
+set -u
+if [ -z "${TRACE_IN_DBUS:-}" ]; then
+    TRACE_IN_DBUS=1 dbus-run-session -- bash "$0" "$@" 2> >(grep -v -E "^(dbus-daemon|SpiRegistry)" >&2) | grep -v SpiRegistry
+    exit "${PIPESTATUS[0]}"
+fi
+BIN=$(realpath "$1"); WEIGHTS=${2:-}; STEPS=${3:-300}
+WORK=$(mktemp -d /tmp/digitgen-trace.XXXXXX)
+for n in $(seq 99 -1 60); do
+    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
+    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & XVFB_PID=$!
+    for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+    export DISPLAY=":$n"; break
+done
+trap 'kill $XVFB_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1
+ARGS=(); [ -n "$WEIGHTS" ] && ARGS=(--weights "$WEIGHTS")
+"$BIN" "${ARGS[@]}" 2>"$WORK/stderr" & APP=$!
+for _ in $(seq 100); do grep -q "latent dimensions by effect" "$WORK/stderr" && grep -q "trace: layout" "$WORK/stderr" && break; sleep 0.1; done
+WID=$(xdotool search --onlyvisible --pid "$APP" | head -1)
+eval "$(xdotool getwindowgeometry --shell "$WID")"
+IFS=, read -r sx sy sw sh <<< "$(grep "trace: layout" "$WORK/stderr" | tail -1 | sed 's/.*slider0=\([0-9,]*\).*/\1/')"
+cx=$((X + sx + sw / 2)); cy=$((Y + sy + sh / 2))
+xdotool mousemove "$cx" "$cy" mousedown 1
+python3 - "$cx" "$cy" "$sw" "$STEPS" <<'PY' | xdotool -
+import math, sys
+cx, cy, sw, steps = (int(v) for v in sys.argv[1:])
+for i in range(1, steps + 1):
+    print("mousemove %d %d" % (cx + int(0.4 * sw * math.sin(i / 12.0)), cy))
+    print("sleep 0.012")
+PY
+xdotool mouseup 1
+sleep 0.3
+xdotool windowfocus --sync "$WID" 2>/dev/null; xdotool key --clearmodifiers ctrl+q
+wait "$APP"; echo "exit status $?"
+grep -E "^trace: (summary|first samples|latent|.* after process start)" "$WORK/stderr"
+[ -n "${TRACE_KEEP:-}" ] && cp "$WORK/stderr" "$TRACE_KEEP"
