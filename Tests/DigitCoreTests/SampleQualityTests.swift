@@ -162,6 +162,25 @@ final class SampleQualityTests: XCTestCase {
 }
 
 final class AggregatePosteriorPriorTests: XCTestCase {
+    /// A fitted prior with many components survives save and load bit for bit, however often.
+    func testFittedPriorRoundTripsBitForBit() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let config = CVAEConfig(pixels: 16, classes: 3, hidden: 8, latent: 2)
+        var rng = Xoshiro256(seed: 5)
+        let k = 100
+        // Uneven weights whose float sums are not exactly 1.
+        let weights = (0..<3 * k).map { _ in Float(rng.nextDouble() + 0.01) }
+        let prior = try LatentPrior(classes: 3, components: k, latent: 2, weights: weights,
+                                    means: rng.gaussians(3 * k * 2), logvars: rng.gaussians(3 * k * 2))
+        for c in 0..<3 { XCTAssertEqual(prior.weights[c * k..<(c + 1) * k].reduce(0, +), 1, accuracy: 1e-5) }
+        let first = dir + "/a.safetensors", second = dir + "/b.safetensors"
+        try WeightsFile.save(try CVAE(config: config, seed: 1).with(prior: prior), to: first, metadata: [:])
+        let loaded = try WeightsFile.load(path: first)
+        XCTAssertEqual(loaded.prior, prior)
+        try WeightsFile.save(loaded, to: second, metadata: [:])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: first)), try Data(contentsOf: URL(fileURLWithPath: second)))
+    }
+
     func testComponentsAreDistinctPosteriorsOfTheirOwnClass() throws {
         // 30 points of latent size 2 in 3 classes; point i has mean (i, -i) and log-variance (i/100, 0).
         let n = 30, latent = 2

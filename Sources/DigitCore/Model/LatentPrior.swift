@@ -37,11 +37,14 @@ public struct LatentPrior: Sendable, Equatable {
         self.classes = classes
         self.components = components
         self.latent = latent
-        // Normalise each class's weights so that they sum to 1.
+        // Normalise each class's weights so that they sum to 1. Rows that already do, up to
+        // float rounding, are kept as they are, so a prior survives save and load bit for bit
+        // (dividing by a sum of 1 +- 1 ulp would move some weights by an ulp on every load).
         var w = weights
         for c in 0..<classes {
             let row = c * components
             let s = w[row..<row + components].reduce(0, +)
+            if abs(s - 1) <= 1e-5 { continue }
             for k in 0..<components { w[row + k] = s > 0 ? w[row + k] / s : 1 / Float(components) }
         }
         self.weights = w
