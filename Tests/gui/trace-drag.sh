@@ -11,7 +11,7 @@ if [ -z "${TRACE_IN_DBUS:-}" ]; then
     exit "${PIPESTATUS[0]}"
 fi
 BIN=$(realpath "$1"); WEIGHTS=${2:-}; STEPS=${3:-300}
-WORK=$(mktemp -d /tmp/digitgen-trace.XXXXXX)
+WORK=$(mktemp -d)
 for n in $(seq 99 -1 60); do
     [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
     Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & XVFB_PID=$!
