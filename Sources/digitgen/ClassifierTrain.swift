@@ -33,7 +33,7 @@ struct ClassifierTrain: ParsableCommand {
     @Option(name: .long, help: "Largest random shift in pixels on each axis (0 = no augmentation).")
     var shift: Int = 2
 
-    @Option(name: .long, help: ArgumentHelp("Hidden layer sizes, comma-separated.", valueName: "h1,h2,..."))
+    @Option(name: .long, help: ArgumentHelp("Hidden layer sizes, comma-separated (each 1-8192).", valueName: "h1,h2,..."))
     var hidden: String = "512,256"
 
     @Option(name: .long, help: "Threads for the matrix products (default: all cores).")
@@ -51,8 +51,8 @@ struct ClassifierTrain: ParsableCommand {
 
     func hiddenSizes() throws -> [Int] {
         let parts = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-            throw ValidationError("--hidden '\(hidden)' must be positive integers separated by commas")
+        guard !parts.isEmpty, parts.allSatisfy({ (1...8192).contains($0 ?? 0) }) else {
+            throw ValidationError("--hidden '\(hidden)' must be integers in 1-8192 separated by commas")
         }
         return parts.compactMap { $0 }
     }

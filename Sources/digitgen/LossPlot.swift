@@ -49,8 +49,8 @@ enum LossPlot {
         cairo_surface_flush(surface)
 
         // Atomic: write beside the target, then rename over it.
-        let dir = (path as NSString).deletingLastPathComponent
-        let tmp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        let tmp = parentDirectory(of: path) + "/.\(name).\(getpid()).tmp"
         let status = cairo_surface_write_to_png(surface, tmp)
         guard status == CAIRO_STATUS_SUCCESS else {
             unlink(tmp)

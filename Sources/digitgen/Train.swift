@@ -32,11 +32,14 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Threads for the matrix products (results are reproducible for a given count; default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .long, help: "Latent dimensions.")
+    @Option(name: .long, help: "Latent dimensions (1-\(Train.maxLatent)).")
     var latent: Int = 20
 
-    @Option(name: .long, help: "Hidden units of encoder and decoder.")
+    @Option(name: .long, help: "Hidden units of encoder and decoder (1-\(Train.maxHidden)).")
     var hidden: Int = 400
+
+    /// Far above anything useful on MNIST; larger values would only exhaust memory.
+    static let maxLatent = 1024, maxHidden = 8192
 
     @Option(name: .customLong("kl-warmup"), help: ArgumentHelp(
         "Epochs over which the KL weight rises linearly from 0 to 1 (0: always 1, as the seed).", valueName: "epochs"))
@@ -76,7 +79,12 @@ struct Train: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard lr.isFinite, lr > 0 else { throw ValidationError("--lr must be a finite number > 0, got \(lr)") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        guard latent >= 1, hidden >= 1 else { throw ValidationError("--latent and --hidden must be at least 1") }
+        guard (1...Train.maxLatent).contains(latent) else {
+            throw ValidationError("--latent must be in 1-\(Train.maxLatent), got \(latent)")
+        }
+        guard (1...Train.maxHidden).contains(hidden) else {
+            throw ValidationError("--hidden must be in 1-\(Train.maxHidden), got \(hidden)")
+        }
         guard klWarmup.isFinite, klWarmup >= 0 else { throw ValidationError("--kl-warmup must be a number of epochs >= 0") }
         let outputs = [("--out", out), ("--checkpoint", checkpointPath)] + [("--log", log), ("--plot", plot)].compactMap { o, p in p.map { (o, $0) } }
         var seen = Set<String>()

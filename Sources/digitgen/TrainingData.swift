@@ -19,18 +19,26 @@ enum TrainingData {
 
 /// Checks, before any work, that a file can be created at `path`.
 func checkWritable(_ path: String, option: String) throws {
-    let dir = (path as NSString).deletingLastPathComponent
-    let d = dir.isEmpty ? "." : dir
     var isDir: ObjCBool = false
+    guard !path.isEmpty else { throw ValidationError("\(option) needs a file name") }
+    // A directory (".", "..", "dir/") is checked first: Foundation's path helpers trap on ".".
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        throw ValidationError("\(option) \(path) is a directory")
+    }
+    let d = parentDirectory(of: path)
     guard FileManager.default.fileExists(atPath: d, isDirectory: &isDir), isDir.boolValue else {
         throw ValidationError("\(option) \(path): directory \(d) does not exist")
     }
     guard FileManager.default.isWritableFile(atPath: d) else {
         throw ValidationError("\(option) \(path): directory \(d) is not writable")
     }
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-        throw ValidationError("\(option) \(path) is a directory")
-    }
+}
+
+/// The directory a file at `path` goes into: "." for a bare name, "/" for "/name".
+func parentDirectory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    let dir = String(path[..<slash])
+    return dir.isEmpty ? "/" : dir
 }
 
 /// The command line as typed, quoted for a shell where needed.

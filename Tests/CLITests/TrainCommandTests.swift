@@ -123,6 +123,10 @@ final class TrainCommandTests: XCTestCase {
         try assertFailsCleanly(["--lr", "0"], mentions: "--lr")
         try assertFailsCleanly(["--lr", "nan"], mentions: "--lr")
         try assertFailsCleanly(["--lr", "inf"], mentions: "--lr")
+        try assertFailsCleanly(["--hidden", "99999999999"], mentions: "--hidden")
+        try assertFailsCleanly(["--latent", "100000"], mentions: "--latent")
+        try assertFailsCleanly(["--log", "."], mentions: "is a directory")
+        try assertFailsCleanly(["--plot", "./"], mentions: "is a directory")
         try assertFailsCleanly(["--resume", path("missing.safetensors")], mentions: "missing.safetensors")
     }
 
