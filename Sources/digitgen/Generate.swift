@@ -74,9 +74,18 @@ struct Generate: ParsableCommand {
         return values
     }
 
+    /// Largest grid written, in pixels (1 GiB of 8-bit gray): enough for 10,000 digits at
+    /// scale 8 in a square grid, and a clear error instead of running out of memory beyond.
+    static let maxGridPixels = 1 << 30
+
     func run() throws {
         let weightsPath = try weightsOptions.resolvedPath()
         let model = try WeightsFile.load(path: weightsPath)
+        let size = ImageGrid.size(count: count, side: model.config.side, scale: scale, padding: padding, columns: columns)
+        guard size.width <= PNG.maxSide, size.height <= PNG.maxSide, size.width * size.height <= Generate.maxGridPixels else {
+            throw ValidationError("the grid would be \(size.width)x\(size.height) pixels, more than \(Generate.maxGridPixels); "
+                                  + "use a smaller --scale, --columns or a smaller --count")
+        }
         let seed = self.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
         let z: [Float]
         if let fixed = try parsedZ() {
