@@ -10,16 +10,16 @@ struct BenchInference: ParsableCommand {
 
     @OptionGroup var weightsOptions: WeightsOptions
 
-    @Option(name: .long, help: "Timed iterations of the 5-image decode (>= 1000).")
+    @Option(name: .long, parsing: .unconditional, help: "Timed iterations of the 5-image decode (>= 1000).")
     var iterations: Int = 5000
 
-    @Option(name: .long, help: "Images per click.")
+    @Option(name: .long, parsing: .unconditional, help: "Images per click.")
     var count: Int = 5
 
-    @Option(name: .long, help: "Batch size for the throughput measurement.")
+    @Option(name: .long, parsing: .unconditional, help: "Batch size for the throughput measurement.")
     var batch: Int = 1000
 
-    @Option(name: .long, help: "OpenBLAS threads (default: OpenBLAS's own choice).")
+    @Option(name: .long, parsing: .unconditional, help: "OpenBLAS threads (default: OpenBLAS's own choice).")
     var threads: Int?
 
     func validate() throws {

@@ -18,25 +18,25 @@ struct ClassifierTrain: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Classifier to write (safetensors).", valueName: "file.safetensors"))
     var out: String
 
-    @Option(name: .long, help: "Passes over the training set.")
+    @Option(name: .long, parsing: .unconditional, help: "Passes over the training set.")
     var epochs: Int = 30
 
-    @Option(name: .customLong("batch-size"), help: "Images per Adam step.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Images per Adam step.")
     var batchSize: Int = 128
 
-    @Option(name: .long, help: "Initial Adam learning rate (decays to 0 along a cosine).")
+    @Option(name: .long, parsing: .unconditional, help: "Initial Adam learning rate (decays to 0 along a cosine).")
     var lr: Double = 1e-3
 
-    @Option(name: .long, help: "Seed for initialisation, shuffling and shifts.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for initialisation, shuffling and shifts.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: "Largest random shift in pixels on each axis (0 = no augmentation).")
+    @Option(name: .long, parsing: .unconditional, help: "Largest random shift in pixels on each axis (0 = no augmentation).")
     var shift: Int = 2
 
     @Option(name: .long, help: ArgumentHelp("Hidden layer sizes, comma-separated (each 1-8192).", valueName: "h1,h2,..."))
     var hidden: String = "512,256"
 
-    @Option(name: .long, help: "Threads for the matrix products (default: all cores).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (default: all cores).")
     var threads: Int?
 
     func validate() throws {

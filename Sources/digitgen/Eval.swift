@@ -16,19 +16,19 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory with the MNIST IDX files (test files required).", valueName: "dir"))
     var data: String = "data/mnist"
 
-    @Option(name: .long, help: ArgumentHelp("Also compute the IWAE bound with K samples per image.", valueName: "K"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Also compute the IWAE bound with K samples per image.", valueName: "K"))
     var iwae: Int?
 
-    @Option(name: .long, help: "Noise draws averaged for -ELBO.")
+    @Option(name: .long, parsing: .unconditional, help: "Noise draws averaged for -ELBO.")
     var draws: Int = 5
 
-    @Option(name: .long, help: "Seed for the noise.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for the noise.")
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: "Evaluate only the first N test images (default: all).")
+    @Option(name: .long, parsing: .unconditional, help: "Evaluate only the first N test images (default: all).")
     var limit: Int?
 
-    @Option(name: .long, help: "Threads for the matrix products (default: all cores).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(name: .long, help: "Print JSON instead of a table.")

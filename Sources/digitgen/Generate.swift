@@ -11,19 +11,19 @@ struct Generate: ParsableCommand {
             Without --seed a fresh seed is drawn and printed so the result can be reproduced.
             """)
 
-    @Option(name: .long, help: "Digit to draw, 0-9.")
+    @Option(name: .long, parsing: .unconditional, help: "Digit to draw, 0-9.")
     var digit: Int
 
-    @Option(name: .long, help: "Number of images, 1-10000.")
+    @Option(name: .long, parsing: .unconditional, help: "Number of images, 1-10000.")
     var count: Int = 5
 
-    @Option(name: .long, help: "Seed for the sampler; the same seed gives the same images.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for the sampler; the same seed gives the same images.")
     var seed: UInt64?
 
-    @Option(name: .long, help: "Spread of the latent samples around the prior (>= 0; 0 = the prior's mean).")
+    @Option(name: .long, parsing: .unconditional, help: "Spread of the latent samples around the prior (>= 0; 0 = the prior's mean).")
     var temperature: Float = 1
 
-    @Option(name: .customLong("z"), help: ArgumentHelp(
+    @Option(name: .customLong("z"), parsing: .unconditional, help: ArgumentHelp(
         "Fix the latent vector of every image: comma-separated values, as many as the model's latent size (use --z=...).",
         valueName: "v1,v2,..."))
     var zText: String?
@@ -33,13 +33,13 @@ struct Generate: ParsableCommand {
 
     @OptionGroup var weightsOptions: WeightsOptions
 
-    @Option(name: .long, help: "Upscale each image by this integer factor (1-64), nearest neighbour.")
+    @Option(name: .long, parsing: .unconditional, help: "Upscale each image by this integer factor (1-64), nearest neighbour.")
     var scale: Int = 4
 
-    @Option(name: .long, help: "Pixels between images and around the grid (0-256).")
+    @Option(name: .long, parsing: .unconditional, help: "Pixels between images and around the grid (0-256).")
     var padding: Int = 4
 
-    @Option(name: .long, help: "Images per row (default: all in one row).")
+    @Option(name: .long, parsing: .unconditional, help: "Images per row (default: all in one row).")
     var columns: Int?
 
     @Flag(name: .long, help: "Black ink on white instead of white on black.")

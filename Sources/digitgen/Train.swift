@@ -17,31 +17,31 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory with the four MNIST IDX files (.gz or raw).", valueName: "dir"))
     var data: String = "data/mnist"
 
-    @Option(name: .long, help: "Passes over the training set (default 10).")
+    @Option(name: .long, parsing: .unconditional, help: "Passes over the training set (default 10).")
     var epochs: Int?
 
-    @Option(name: .customLong("batch-size"), help: "Images per Adam step.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Images per Adam step.")
     var batchSize: Int = 128
 
-    @Option(name: .long, help: "Adam learning rate.")
+    @Option(name: .long, parsing: .unconditional, help: "Adam learning rate.")
     var lr: Double = 1e-3
 
-    @Option(name: .long, help: "Seed for initialisation, shuffling and noise.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for initialisation, shuffling and noise.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: "Threads for the matrix products (results are reproducible for a given count; default: all cores).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (results are reproducible for a given count; default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .long, help: "Latent dimensions (1-\(Train.maxLatent)).")
+    @Option(name: .long, parsing: .unconditional, help: "Latent dimensions (1-\(Train.maxLatent)).")
     var latent: Int = 20
 
-    @Option(name: .long, help: "Hidden units of encoder and decoder (1-\(Train.maxHidden)).")
+    @Option(name: .long, parsing: .unconditional, help: "Hidden units of encoder and decoder (1-\(Train.maxHidden)).")
     var hidden: Int = 400
 
     /// Far above anything useful on MNIST; larger values would only exhaust memory.
     static let maxLatent = 1024, maxHidden = 8192
 
-    @Option(name: .customLong("kl-warmup"), help: ArgumentHelp(
+    @Option(name: .customLong("kl-warmup"), parsing: .unconditional, help: ArgumentHelp(
         "Epochs over which the KL weight rises linearly from 0 to 1 (0: always 1, as the seed).", valueName: "epochs"))
     var klWarmup: Double = 0
 

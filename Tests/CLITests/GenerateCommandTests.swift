@@ -108,6 +108,10 @@ final class GenerateCommandTests: XCTestCase {
             (["--digit=-1"], "outside 0-9"),
             (["--digit", "3", "--count", "0"], "outside 1-10000"),
             (["--digit", "3", "--count", "10001"], "outside 1-10000"),
+            // Negative numbers after a space are values, not options.
+            (["--digit", "-1"], "outside 0-9"),
+            (["--digit", "3", "--temperature", "-1"], "temperature"),
+            (["--digit", "3", "--count", "-5"], "outside 1-10000"),
             // A grid too large to hold in memory is refused before any work.
             (["--digit", "3", "--count", "10000", "--scale", "64"], "grid would be"),
             (["--digit", "3", "--z=1,2,3"], "latent size is 20"),
