@@ -29,7 +29,7 @@ struct BenchInference: ParsableCommand {
         }
         guard (1...10_000).contains(count) else { throw ValidationError("--count is outside 1-10000") }
         guard (1...10_000).contains(batch) else { throw ValidationError("--batch is outside 1-10000") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try checkThreads(threads)
     }
 
     func run() throws {

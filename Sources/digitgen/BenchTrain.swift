@@ -22,12 +22,12 @@ struct BenchTrain: ParsableCommand {
     var batchSize: Int = 128
 
     @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, maxThreads)
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try checkThreads(threads)
     }
 
     func run() throws {

@@ -44,7 +44,7 @@ struct ClassifierTrain: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard lr.isFinite, lr > 0 else { throw ValidationError("--lr must be a finite number > 0, got \(lr)") }
         guard (0...8).contains(shift) else { throw ValidationError("--shift must be in 0...8, got \(shift)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        try checkThreads(threads)
         _ = try hiddenSizes()
         try checkWritable(out, option: "--out")
     }
@@ -60,7 +60,7 @@ struct ClassifierTrain: ParsableCommand {
     func run() throws {
         let sets = try TrainingData.load(directory: data, requireTest: false)
         let recipe = ClassifierRecipe(epochs: epochs, batchSize: batchSize, learningRate: lr, seed: seed,
-                                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                      threads: threads ?? min(ProcessInfo.processInfo.activeProcessorCount, maxThreads),
                                       hidden: try hiddenSizes(), maxShift: shift)
         let trainer = try ClassifierTrainer(recipe: recipe, data: sets.train, test: sets.test)
         print("training \(trainer.classifier.config.architecture) (\(trainer.classifier.config.parameterCount) parameters) on \(sets.train.count) images")

@@ -29,7 +29,7 @@ struct Eval: ParsableCommand {
     var limit: Int?
 
     @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, maxThreads)
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
@@ -43,7 +43,7 @@ struct Eval: ParsableCommand {
         if let iwae, !(1...100_000).contains(iwae) { throw ValidationError("--iwae must be in 1-100000, got \(iwae)") }
         guard (1...1000).contains(draws) else { throw ValidationError("--draws must be in 1-1000, got \(draws)") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        try checkThreads(threads)
     }
 
     struct Report: Codable {

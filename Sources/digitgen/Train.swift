@@ -30,7 +30,7 @@ struct Train: ParsableCommand {
     var seed: UInt64 = 1
 
     @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (results are reproducible for a given count; default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, maxThreads)
 
     @Option(name: .long, parsing: .unconditional, help: "Latent dimensions (1-\(Train.maxLatent)).")
     var latent: Int = 20
@@ -78,7 +78,7 @@ struct Train: ParsableCommand {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard lr.isFinite, lr > 0 else { throw ValidationError("--lr must be a finite number > 0, got \(lr)") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        try checkThreads(threads)
         guard (1...Train.maxLatent).contains(latent) else {
             throw ValidationError("--latent must be in 1-\(Train.maxLatent), got \(latent)")
         }

@@ -41,6 +41,17 @@ func parentDirectory(of path: String) -> String {
     return dir.isEmpty ? "/" : dir
 }
 
+/// Most worker threads accepted by --threads; every part gets its own buffers, so an absurd
+/// count would exhaust memory instead of doing anything useful.
+let maxThreads = 256
+
+/// Checks a --threads value (nil: the default).
+func checkThreads(_ threads: Int?) throws {
+    if let threads, !(1...maxThreads).contains(threads) {
+        throw ValidationError("--threads must be in 1-\(maxThreads), got \(threads)")
+    }
+}
+
 /// The command line as typed, quoted for a shell where needed.
 var commandLineString: String {
     CommandLine.arguments.enumerated().map { i, a in

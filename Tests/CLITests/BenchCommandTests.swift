@@ -25,5 +25,10 @@ final class BenchCommandTests: XCTestCase {
             XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
             XCTAssertTrue(r.stderr.contains("--iterations"), r.stderr)
         }
+        for command in [["bench", "inference"], ["bench", "train"], ["eval"], ["classifier", "train", "--out", "/tmp/never"]] {
+            let r = try CLIRunner.run(command + ["--threads", "99999999999"])
+            XCTAssertEqual(r.status, 64, "\(command): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("--threads must be in 1-256"), r.stderr)
+        }
     }
 }

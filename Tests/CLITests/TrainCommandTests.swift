@@ -128,6 +128,8 @@ final class TrainCommandTests: XCTestCase {
         try assertFailsCleanly(["--hidden", "99999999999"], mentions: "--hidden")
         try assertFailsCleanly(["--latent", "100000"], mentions: "--latent")
         try assertFailsCleanly(["--log", "."], mentions: "is a directory")
+        try assertFailsCleanly(["--threads", "99999999999"], mentions: "--threads")
+        try assertFailsCleanly(["--threads", "0"], mentions: "--threads")
         try assertFailsCleanly(["--plot", "./"], mentions: "is a directory")
         try assertFailsCleanly(["--resume", path("missing.safetensors")], mentions: "missing.safetensors")
     }
