@@ -25,6 +25,10 @@ func checkWritable(_ path: String, option: String) throws {
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
         throw ValidationError("\(option) \(path) is a directory")
     }
+    var st = stat()
+    if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+        throw ValidationError("\(option) \(path) is not a regular file")
+    }
     let d = parentDirectory(of: path)
     guard FileManager.default.fileExists(atPath: d, isDirectory: &isDir), isDir.boolValue else {
         throw ValidationError("\(option) \(path): directory \(d) does not exist")

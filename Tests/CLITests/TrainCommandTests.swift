@@ -131,6 +131,9 @@ final class TrainCommandTests: XCTestCase {
         try assertFailsCleanly(["--threads", "99999999999"], mentions: "--threads")
         try assertFailsCleanly(["--threads", "0"], mentions: "--threads")
         try assertFailsCleanly(["--plot", "./"], mentions: "is a directory")
+        let fifo = path("pipe")
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        try assertFailsCleanly(["--plot", fifo], mentions: "is not a regular file")
         try assertFailsCleanly(["--resume", path("missing.safetensors")], mentions: "missing.safetensors")
     }
 
