@@ -38,8 +38,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Hidden units of encoder and decoder (1-\(Train.maxHidden)).")
     var hidden: Int = 400
 
-    /// Far above anything useful on MNIST; larger values would only exhaust memory.
-    static let maxLatent = 1024, maxHidden = 8192
+    static let maxLatent = TrainingRecipe.maxLatent, maxHidden = TrainingRecipe.maxHidden
 
     @Option(name: .customLong("kl-warmup"), parsing: .unconditional, help: ArgumentHelp(
         "Epochs over which the KL weight rises linearly from 0 to 1 (0: always 1, as the seed).", valueName: "epochs"))

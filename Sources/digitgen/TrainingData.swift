@@ -47,7 +47,7 @@ func parentDirectory(of path: String) -> String {
 
 /// Most worker threads accepted by --threads; every part gets its own buffers, so an absurd
 /// count would exhaust memory instead of doing anything useful.
-let maxThreads = 256
+let maxThreads = TrainingRecipe.maxThreads
 
 /// Checks a --threads value (nil: the default).
 func checkThreads(_ threads: Int?) throws {

@@ -156,6 +156,9 @@ final class TrainerTests: XCTestCase {
         let cases: [(TrainingRecipe, String)] = [
             (with { $0.epochs = 0 }, "epochs must be at least 1"),
             (with { $0.batchSize = 0 }, "batch size must be at least 1"),
+            (with { $0.hidden = 1 << 40 }, "hidden size must be at most 8192"),
+            (with { $0.latent = 5000 }, "latent size at most 1024"),
+            (with { $0.threads = 1 << 40 }, "threads must be at most 256"),
             (with { $0.batchSize = 61 }, "batch size 61 is larger than the training set (60 images)"),
             (with { $0.learningRate = 0 }, "learning rate"),
             (with { $0.learningRate = -1 }, "learning rate"),

@@ -51,6 +51,10 @@ public struct TrainingRecipe: Sendable, Equatable, Codable {
         CVAEConfig(pixels: pixels, classes: classes, hidden: hidden, latent: latent)
     }
 
+    /// Upper bounds far beyond anything useful on MNIST. A recipe also comes from a checkpoint's
+    /// metadata, and larger sizes or thread counts would only exhaust memory.
+    public static let maxHidden = 8192, maxLatent = 1024, maxThreads = 256
+
     /// Checks the recipe against a training set of `trainingCount` images.
     public func validate(trainingCount: Int) throws {
         guard epochs >= 1 else { throw TrainingError.invalidRecipe("epochs must be at least 1, got \(epochs)") }
@@ -70,7 +74,14 @@ public struct TrainingRecipe: Sendable, Equatable, Codable {
         guard hidden >= 1, latent >= 1 else {
             throw TrainingError.invalidRecipe("hidden and latent sizes must be at least 1, got \(hidden) and \(latent)")
         }
+        guard hidden <= Self.maxHidden, latent <= Self.maxLatent else {
+            throw TrainingError.invalidRecipe(
+                "hidden size must be at most \(Self.maxHidden) and latent size at most \(Self.maxLatent), got \(hidden) and \(latent)")
+        }
         guard threads >= 1 else { throw TrainingError.invalidRecipe("threads must be at least 1, got \(threads)") }
+        guard threads <= Self.maxThreads else {
+            throw TrainingError.invalidRecipe("threads must be at most \(Self.maxThreads), got \(threads)")
+        }
         guard klWarmupEpochs.isFinite, klWarmupEpochs >= 0 else {
             throw TrainingError.invalidRecipe("KL warm-up must be a finite number of epochs >= 0, got \(klWarmupEpochs)")
         }
