@@ -278,4 +278,16 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO)
         XCTAssertEqual(filesIn(dir), ["pipe"])
     }
+
+    /// An endless source is cut off at the limit with an error, not read until memory runs out.
+    func testReadingStopsAtTheSizeLimit() throws {
+        assertThrows(try FileBytes.read(path: "/dev/zero", limit: 1 << 20), as: IOError.self,
+                     mentions: ["/dev/zero", "larger than 1048576 bytes"]) {
+            $0 == .cannotRead(path: "/dev/zero", reason: "larger than 1048576 bytes")
+        }
+        let path = dir + "/exact.bin"
+        try AtomicFile.write([UInt8](repeating: 9, count: 100), to: path)
+        XCTAssertEqual(try FileBytes.read(path: path, limit: 100).count, 100)
+        XCTAssertThrowsError(try FileBytes.read(path: path, limit: 99))
+    }
 }
