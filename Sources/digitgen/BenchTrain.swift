@@ -25,7 +25,9 @@ struct BenchTrain: ParsableCommand {
     var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, maxThreads)
 
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard (1...TrainingRecipe.maxEpochs).contains(epochs) else {
+            throw ValidationError("--epochs must be in 1-\(TrainingRecipe.maxEpochs), got \(epochs)")
+        }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         try checkThreads(threads)
     }

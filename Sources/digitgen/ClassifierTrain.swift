@@ -40,7 +40,9 @@ struct ClassifierTrain: ParsableCommand {
     var threads: Int?
 
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        guard (1...TrainingRecipe.maxEpochs).contains(epochs) else {
+            throw ValidationError("--epochs must be in 1-\(TrainingRecipe.maxEpochs), got \(epochs)")
+        }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard lr.isFinite, lr > 0 else { throw ValidationError("--lr must be a finite number > 0, got \(lr)") }
         guard (0...8).contains(shift) else { throw ValidationError("--shift must be in 0...8, got \(shift)") }

@@ -125,6 +125,7 @@ final class TrainCommandTests: XCTestCase {
         try assertFailsCleanly(["--lr", "inf"], mentions: "--lr")
         try assertFailsCleanly(["--lr", "-1"], mentions: "--lr")
         try assertFailsCleanly(["--epochs", "-1"], mentions: "--epochs")
+        try assertFailsCleanly(["--epochs", "9223372036854775807"], mentions: "--epochs")
         try assertFailsCleanly(["--hidden", "99999999999"], mentions: "--hidden")
         try assertFailsCleanly(["--latent", "100000"], mentions: "--latent")
         try assertFailsCleanly(["--log", "."], mentions: "is a directory")

@@ -156,6 +156,7 @@ final class TrainerTests: XCTestCase {
         let cases: [(TrainingRecipe, String)] = [
             (with { $0.epochs = 0 }, "epochs must be at least 1"),
             (with { $0.batchSize = 0 }, "batch size must be at least 1"),
+            (with { $0.epochs = Int.max }, "epochs must be at most 1000000"),
             (with { $0.hidden = 1 << 40 }, "hidden size must be at most 8192"),
             (with { $0.latent = 5000 }, "latent size at most 1024"),
             (with { $0.threads = 1 << 40 }, "threads must be at most 256"),

@@ -54,10 +54,15 @@ public struct TrainingRecipe: Sendable, Equatable, Codable {
     /// Upper bounds far beyond anything useful on MNIST. A recipe also comes from a checkpoint's
     /// metadata, and larger sizes or thread counts would only exhaust memory.
     public static let maxHidden = 8192, maxLatent = 1024, maxThreads = 256
+    /// A million epochs is weeks of work; beyond it step counts could overflow.
+    public static let maxEpochs = 1_000_000
 
     /// Checks the recipe against a training set of `trainingCount` images.
     public func validate(trainingCount: Int) throws {
         guard epochs >= 1 else { throw TrainingError.invalidRecipe("epochs must be at least 1, got \(epochs)") }
+        guard epochs <= Self.maxEpochs else {
+            throw TrainingError.invalidRecipe("epochs must be at most \(Self.maxEpochs), got \(epochs)")
+        }
         guard batchSize >= 1 else { throw TrainingError.invalidRecipe("batch size must be at least 1, got \(batchSize)") }
         guard batchSize <= trainingCount else {
             throw TrainingError.invalidRecipe("batch size \(batchSize) is larger than the training set (\(trainingCount) images)")
