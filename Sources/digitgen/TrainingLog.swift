@@ -16,6 +16,8 @@ struct TrainingLog: Codable {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         enc.keyEncodingStrategy = .convertToSnakeCase
+        // A degenerate model can give an infinite or NaN bound; JSON has no number for it.
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         try AtomicFile.write(Array(try enc.encode(self)) + [10], to: path)
     }
 }

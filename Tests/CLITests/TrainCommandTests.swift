@@ -208,4 +208,17 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertEqual(missing.stderr.split(separator: "\n").count, 1, missing.stderr)
     }
+
+    /// A model whose KL overflows still gives valid JSON (non-finite values as strings).
+    func testEvalJSONStaysValidForADegenerateModel() throws {
+        let model = CVAE(config: CVAEConfig(pixels: 784, classes: 10, hidden: 16, latent: 4), seed: 2)
+        model.parameters.set("fc22.bias", [Float](repeating: 100, count: 4))
+        let weights = path("inf.safetensors")
+        try WeightsFile.save(model, to: weights, metadata: [:])
+        let r = try CLIRunner.run(["eval", "--weights", weights, "--data", data, "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["kl"] as? String, "inf", r.stdout)
+        XCTAssertEqual(json?["negative_elbo"] as? String, "inf", r.stdout)
+    }
 }
