@@ -199,16 +199,26 @@ final class MainWindow {
     private func showError(_ failure: LoadFailure) {
         FileHandle.standardError.write("digit-generator: \(failure.message)\n".data(using: .utf8) ?? Data())
         // Library messages start in lower case to fit after "digit-generator: " on stderr.
-        let sentence = failure.message.prefix(1).uppercased() + failure.message.dropFirst()
-        var text = Markup.escape(sentence)
+        let problem = failure.problem.prefix(1).uppercased() + failure.problem.dropFirst()
+        var text = MainWindow.markup(problem)
         if let path = failure.path { text += "\n\n<b>File:</b> " + Markup.escape(path) }
-        text += "\n\nStart with <tt>--weights FILE</tt> to use another model file."
+        text += "\n\n<b>How to fix:</b> " + MainWindow.markup(failure.fix)
         adw_status_page_set_description(opaque(errorPage), text)
         gtk_stack_set_visible_child_name(opaque(stack), "error")
         gtk_window_set_title(cast(window), "\(MainWindow.appName) — error")
         adw_window_title_set_subtitle(opaque(title), "No model loaded")
         setModelActionsEnabled(false)
         controls.setSensitive(false)
+    }
+
+    /// Pango markup for a message: escaped, with `code` spans in monospace.
+    static func markup(_ text: String) -> String {
+        var out = ""
+        for (i, part) in text.split(separator: "`", omittingEmptySubsequences: false).enumerated() {
+            let escaped = Markup.escape(String(part))
+            out += i % 2 == 1 ? "<tt>\(escaped)</tt>" : escaped
+        }
+        return out
     }
 
     // MARK: - State changes
