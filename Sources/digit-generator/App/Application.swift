@@ -14,7 +14,11 @@ final class Application {
     init(options: Options, trace: Trace) {
         self.options = options
         self.trace = trace
-        app = cast(adw_application_new(Resources.appID, G_APPLICATION_DEFAULT_FLAGS))
+        // Single instance, so that a second launch presents the running window; but a launch
+        // with --weights asks for another model, which the running instance would ignore, so
+        // it runs on its own.
+        let flags = options.weightsPath == nil ? G_APPLICATION_DEFAULT_FLAGS : G_APPLICATION_NON_UNIQUE
+        app = cast(adw_application_new(Resources.appID, flags))
         g_set_application_name(MainWindow.appName)
         Signal.connect(rawPointer(app), "startup") { [weak self] in self?.startup() }
         Signal.connect(rawPointer(app), "activate") { [weak self] in self?.activate() }
