@@ -22,6 +22,12 @@ final class Application {
         g_set_application_name(MainWindow.appName)
         Signal.connect(rawPointer(app), "startup") { [weak self] in self?.startup() }
         Signal.connect(rawPointer(app), "activate") { [weak self] in self?.activate() }
+        // Teardown: the window (and with it every handler and draw function of its widgets)
+        // goes before the application.
+        Signal.connect(rawPointer(app), "shutdown") { [weak self] in
+            let window = self?.window
+            window?.destroy()
+        }
         // Read the weights while GTK starts up.
         service.load(path: options.weightsPath)
     }
@@ -59,7 +65,9 @@ final class Application {
 
     private func activate() {
         if window == nil {
-            window = MainWindow(app: app, service: service, trace: trace)
+            let created = MainWindow(app: app, service: service, trace: trace)
+            created.onDestroyed = { [weak self] in self?.window = nil }
+            window = created
         }
         window?.present()
     }

@@ -18,6 +18,9 @@ final class MainWindow {
     private let errorPage: UnsafeMutablePointer<GtkWidget>
     private let toasts: UnsafeMutablePointer<GtkWidget>
     private var actions: [String: OpaquePointer] = [:]
+    private var destroyed = false
+    /// Called once when the GTK window is destroyed (closed, or `destroy` at shutdown).
+    var onDestroyed: (() -> Void)?
 
     private var digit = 7
     private var seed: UInt64 = 1
@@ -94,11 +97,26 @@ final class MainWindow {
         controls.setSensitive(false)
         updateTitle()
         service.onLoaded = { [weak self] outcome in self?.loaded(outcome) }
+        Signal.connect(rawPointer(window), "destroy") { [weak self] in self?.tearDown() }
     }
 
     func present() {
         gtk_window_present(cast(window))
         trace.milestone("window presented")
+    }
+
+    /// Destroys the window, which disconnects every handler of its widgets and releases
+    /// their closures; does nothing when it is gone already.
+    func destroy() {
+        if !destroyed { gtk_window_destroy(cast(window)) }
+    }
+
+    /// The window is going away: results still in flight have nowhere to go.
+    private func tearDown() {
+        destroyed = true
+        service.onResult = nil
+        service.onLoaded = nil
+        onDestroyed?()
     }
 
     // MARK: - Building
