@@ -241,13 +241,15 @@ final class MainWindow {
 
     // MARK: - State changes
 
+    /// Every pick of a digit, the selected one included, shows five new samples of it (a new
+    /// seed, shown in the seed field, so the view can be typed back).
     private func select(digit d: Int) {
         guard model != nil else { return }
-        if d == digit { newSamples(); return }
-        digit = d
-        if let a = actions["select-digit"] { Actions.setState(a, int32: Int32(d)) }
-        updateTitle()
-        render(fromSlider: false)
+        if d != digit {
+            digit = d
+            if let a = actions["select-digit"] { Actions.setState(a, int32: Int32(d)) }
+        }
+        newSamples()
     }
 
     private func newSamples() {
