@@ -65,6 +65,11 @@ final class AppLogicTests: XCTestCase {
     func testDescriptionNamesTheDigit() {
         let r = RenderRequest(generation: 1, digit: 7, seed: 42, temperature: 1, count: 5, overrides: [])
         XCTAssertEqual(DigitCanvas.describe(r), "Five generated images of the digit 7 (seed 42)")
+        var cooler = r
+        cooler.temperature = 0.5
+        cooler.overrides = [LatentOverride(dimension: 3, value: -1.25)]
+        XCTAssertEqual(DigitCanvas.describe(cooler),
+                       "Five generated images of the digit 7 (seed 42, temperature 0.50, latent 3 at -1.25)")
     }
 
     func testMailboxWaitTimesOutAndDelivers() {
