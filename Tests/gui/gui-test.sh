@@ -96,7 +96,6 @@ if [ -z "$XVFB_PID" ]; then
 fi
 export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1
 unset GTK_THEME
-export DIGITGEN_SAVE_PATH="$WORK/saved.png"
 log "Xvfb on $DISPLAY, binary $BIN"
 
 # --- helpers around one app run ------------------------------------------------------
@@ -143,6 +142,19 @@ settle() {
 shot() { import -window root "$WORK/$1"; }
 
 title() { xdotool getwindowname "$WID" 2>/dev/null; }
+
+# other_window NAME SECONDS: a visible window of the app other than the main one whose title
+# contains NAME (any title when empty), waiting up to SECONDS; prints its id or nothing.
+other_window() {
+    local tries=$(( $2 * 10 + 1 ))
+    for _ in $(seq "$tries"); do
+        for w in $(xdotool search --onlyvisible --pid "$APP_PID" 2>/dev/null); do
+            [ "$w" = "$WID" ] && continue
+            [[ "$(xdotool getwindowname "$w" 2>/dev/null)" == *"$1"* ]] && { echo "$w"; return; }
+        done
+        [ "$tries" -gt 1 ] && sleep 0.1
+    done
+}
 
 cells() { grep "^trace: layout" "$WORK/stderr.$RUN" | tail -1 | sed 's/.*cells=\([^ ]*\).*/\1/'; }
 
@@ -225,12 +237,42 @@ shot space.png
 check "Space draws new samples" "before-space.png space.png" \
     $CHECK diff "$WORK/before-space.png" "$WORK/space.png" "$X0" "$Y0" "$CELLS"
 
-# Ctrl+S with DIGITGEN_SAVE_PATH: a PNG of five 28x28 images.
-rm -f "$DIGITGEN_SAVE_PATH"
+# Ctrl+S opens the save dialog (GtkFileChooserNative, a GtkFileChooserDialog without a
+# portal); a path typed into it saves a PNG of the five 28x28 images on screen.
+SAVED="$WORK/saved.png"
 xdotool key --clearmodifiers ctrl+s
-for _ in $(seq 30); do [ -s "$DIGITGEN_SAVE_PATH" ] && break; sleep 0.1; done
-check "Ctrl+S saves a PNG of the five 28x28 images on screen" space.png \
-    $CHECK png "$DIGITGEN_SAVE_PATH" 5 28 "$WORK/space.png" "$X0" "$Y0" "$CELLS"
+DIALOG=$(other_window "" 5)
+if [ -n "$DIALOG" ]; then
+    sleep 0.3
+    shot save-dialog.png
+    timeout 5 xdotool windowfocus --sync "$DIALOG" 2>/dev/null
+    xdotool key --clearmodifiers ctrl+a
+    xdotool type --delay 5 "$SAVED"
+    xdotool key Return
+    for _ in $(seq 30); do [ -s "$SAVED" ] && break; sleep 0.1; done
+else
+    shot save-dialog.png
+fi
+check "Ctrl+S opens the save dialog" save-dialog.png test -n "$DIALOG"
+check "saving through the dialog writes a PNG of the five 28x28 images on screen" "space.png save-dialog.png" \
+    $CHECK png "$SAVED" 5 28 "$WORK/space.png" "$X0" "$Y0" "$CELLS"
+timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
+
+# Ctrl+? shows the shortcuts window (its X title is the application's name); Escape closes it.
+# It is modal and not one of the application's windows, so Ctrl+Q waits until it is closed.
+for _ in $(seq 30); do [ -z "$(other_window "" 0)" ] && break; sleep 0.1; done
+xdotool key --clearmodifiers ctrl+question
+HELP=$(other_window "" 5)
+sleep 0.3
+shot shortcuts.png
+check "Ctrl+? shows the keyboard shortcuts window" shortcuts.png test -n "$HELP"
+if [ -n "$HELP" ]; then
+    timeout 5 xdotool windowfocus --sync "$HELP" 2>/dev/null
+    xdotool key Escape
+    for _ in $(seq 30); do [ -z "$(other_window "" 0)" ] && break; sleep 0.1; done
+    check "Escape closes the shortcuts window" shortcuts.png test -z "$(other_window "" 0)"
+fi
+timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
 
 check "no GTK warnings on stderr (model run)" "" no_gtk_warnings
 
@@ -249,6 +291,12 @@ if start --weights "$WORK/corrupt.safetensors"; then
     check "corrupt weights: the error page is not blank" corrupt.png \
         $CHECK region "$WORK/corrupt.png" "$X0" $((Y0 + 60)) "$WIDTH" $((HEIGHT - 60))
     check "corrupt weights: stderr names the file" "" grep -F "digit-generator: $WORK/corrupt.safetensors" "$WORK/stderr.$RUN"
+    /usr/bin/python3 "$HERE/a11y_check.py" --text "How to fix:" > "$WORK/detail" 2>&1
+    case $? in
+        0) pass "corrupt weights: the page says how to fix it"; rm -f "$WORK/detail" ;;
+        77) log "skip - error page text (python3-pyatspi not installed)"; rm -f "$WORK/detail" ;;
+        *) fail "corrupt weights: the page says how to fix it" corrupt.png; rm -f "$WORK/detail" ;;
+    esac
     check "corrupt weights: the app stays alive" corrupt.png kill -0 "$APP_PID"
     check "no GTK warnings on stderr (error run)" "" no_gtk_warnings
     stop; status=$?
