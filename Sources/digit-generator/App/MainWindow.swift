@@ -202,7 +202,8 @@ final class MainWindow {
 
     /// Points the sliders at the two dimensions that change the images most.
     private func effectsMeasured(_ effects: [Float]) {
-        guard let model else { return }
+        // The measurement may finish after the window was closed: its widgets are gone.
+        guard !destroyed, let model else { return }
         let ranked = LatentEffect.ranked(effects)
         for (i, slider) in controls.sliders.enumerated() where i < ranked.count {
             slider.configure(latent: model.latent, dimension: ranked[i])
@@ -325,6 +326,7 @@ final class MainWindow {
     }
 
     private func toast(_ text: String) {
+        guard !destroyed else { return }
         adw_toast_overlay_add_toast(opaque(toasts), adw_toast_new(Markup.escape(text)))
     }
 
