@@ -305,10 +305,10 @@ if [ -n "$HELP" ]; then
 fi
 timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
 
-check "no GTK warnings on stderr (model run)" "" no_gtk_warnings
-
 stop; status=$?
 check "Ctrl+Q quits with status 0 (got $status)" "" test "$status" -eq 0
+# After quitting, so that the teardown is checked too.
+check "no GTK warnings on stderr (model run, through quit)" "" no_gtk_warnings
 grep "^trace: summary" "$WORK/stderr.$RUN" | sed 's/^/gui:   /'
 
 # --- run 2: corrupt weights -------------------------------------------------------------
@@ -324,9 +324,9 @@ if start --weights "$WORK/corrupt.safetensors"; then
     check "corrupt weights: stderr names the file" "" grep -F "digit-generator: $WORK/corrupt.safetensors" "$WORK/stderr.$RUN"
     a11y_text "corrupt weights: the page says how to fix it" "How to fix:" corrupt.png
     check "corrupt weights: the app stays alive" corrupt.png kill -0 "$APP_PID"
-    check "no GTK warnings on stderr (error run)" "" no_gtk_warnings
     stop; status=$?
     check "corrupt weights: Ctrl+Q quits with status 0 (got $status)" "" test "$status" -eq 0
+    check "no GTK warnings on stderr (error run, through quit)" "" no_gtk_warnings
 else
     shot corrupt.png
     cat "$WORK/stderr.$RUN" > "$WORK/detail"
