@@ -79,6 +79,9 @@ int png_shim_encode_gray8(const unsigned char *pixels, unsigned width, unsigned 
         return 1;
     }
     png_set_write_fn(png, ctx, on_write, on_flush);
+    /* libpng's default limit of 1,000,000 pixels per side is lower than PNG's own (2^31 - 1);
+     * a one-row grid of 10,000 digits is 1,160,004 pixels wide. */
+    png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
     png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_write_info(png, info);
@@ -136,6 +139,8 @@ int png_shim_decode_gray8(const unsigned char *data, size_t size, unsigned char 
         return 1;
     }
     png_set_read_fn(png, ctx, on_read);
+    /* Wide but small images are fine; the total is bounded by PNG_SHIM_MAX_PIXELS below. */
+    png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
     png_read_info(png, info);
 
     png_uint_32 w = png_get_image_width(png, info);

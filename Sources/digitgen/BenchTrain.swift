@@ -15,19 +15,19 @@ struct BenchTrain: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory with the MNIST IDX files.", valueName: "dir"))
     var data: String = "data/mnist"
 
-    @Option(name: .long, help: "Timed epochs.")
+    @Option(name: .long, parsing: .unconditional, help: "Timed epochs.")
     var epochs: Int = 2
 
-    @Option(name: .customLong("batch-size"), help: "Images per step.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Images per step.")
     var batchSize: Int = 128
 
-    @Option(name: .long, help: "Threads for the matrix products (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (default: all cores).")
+    var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, maxThreads)
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try checkThreads(threads)
     }
 
     func run() throws {

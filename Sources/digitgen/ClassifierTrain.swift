@@ -18,25 +18,25 @@ struct ClassifierTrain: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Classifier to write (safetensors).", valueName: "file.safetensors"))
     var out: String
 
-    @Option(name: .long, help: "Passes over the training set.")
+    @Option(name: .long, parsing: .unconditional, help: "Passes over the training set.")
     var epochs: Int = 30
 
-    @Option(name: .customLong("batch-size"), help: "Images per Adam step.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Images per Adam step.")
     var batchSize: Int = 128
 
-    @Option(name: .long, help: "Initial Adam learning rate (decays to 0 along a cosine).")
+    @Option(name: .long, parsing: .unconditional, help: "Initial Adam learning rate (decays to 0 along a cosine).")
     var lr: Double = 1e-3
 
-    @Option(name: .long, help: "Seed for initialisation, shuffling and shifts.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for initialisation, shuffling and shifts.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: "Largest random shift in pixels on each axis (0 = no augmentation).")
+    @Option(name: .long, parsing: .unconditional, help: "Largest random shift in pixels on each axis (0 = no augmentation).")
     var shift: Int = 2
 
-    @Option(name: .long, help: ArgumentHelp("Hidden layer sizes, comma-separated.", valueName: "h1,h2,..."))
+    @Option(name: .long, help: ArgumentHelp("Hidden layer sizes, comma-separated (each 1-8192).", valueName: "h1,h2,..."))
     var hidden: String = "512,256"
 
-    @Option(name: .long, help: "Threads for the matrix products (default: all cores).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (default: all cores).")
     var threads: Int?
 
     func validate() throws {
@@ -44,15 +44,15 @@ struct ClassifierTrain: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard lr.isFinite, lr > 0 else { throw ValidationError("--lr must be a finite number > 0, got \(lr)") }
         guard (0...8).contains(shift) else { throw ValidationError("--shift must be in 0...8, got \(shift)") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        try checkThreads(threads)
         _ = try hiddenSizes()
         try checkWritable(out, option: "--out")
     }
 
     func hiddenSizes() throws -> [Int] {
         let parts = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-            throw ValidationError("--hidden '\(hidden)' must be positive integers separated by commas")
+        guard !parts.isEmpty, parts.allSatisfy({ (1...8192).contains($0 ?? 0) }) else {
+            throw ValidationError("--hidden '\(hidden)' must be integers in 1-8192 separated by commas")
         }
         return parts.compactMap { $0 }
     }
@@ -60,7 +60,7 @@ struct ClassifierTrain: ParsableCommand {
     func run() throws {
         let sets = try TrainingData.load(directory: data, requireTest: false)
         let recipe = ClassifierRecipe(epochs: epochs, batchSize: batchSize, learningRate: lr, seed: seed,
-                                      threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                      threads: threads ?? min(ProcessInfo.processInfo.activeProcessorCount, maxThreads),
                                       hidden: try hiddenSizes(), maxShift: shift)
         let trainer = try ClassifierTrainer(recipe: recipe, data: sets.train, test: sets.test)
         print("training \(trainer.classifier.config.architecture) (\(trainer.classifier.config.parameterCount) parameters) on \(sets.train.count) images")

@@ -16,20 +16,20 @@ struct Eval: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory with the MNIST IDX files (test files required).", valueName: "dir"))
     var data: String = "data/mnist"
 
-    @Option(name: .long, help: ArgumentHelp("Also compute the IWAE bound with K samples per image.", valueName: "K"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Also compute the IWAE bound with K samples per image.", valueName: "K"))
     var iwae: Int?
 
-    @Option(name: .long, help: "Noise draws averaged for -ELBO.")
+    @Option(name: .long, parsing: .unconditional, help: "Noise draws averaged for -ELBO.")
     var draws: Int = 5
 
-    @Option(name: .long, help: "Seed for the noise.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for the noise.")
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: "Evaluate only the first N test images (default: all).")
+    @Option(name: .long, parsing: .unconditional, help: "Evaluate only the first N test images (default: all).")
     var limit: Int?
 
-    @Option(name: .long, help: "Threads for the matrix products (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (default: all cores).")
+    var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, maxThreads)
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
@@ -43,7 +43,7 @@ struct Eval: ParsableCommand {
         if let iwae, !(1...100_000).contains(iwae) { throw ValidationError("--iwae must be in 1-100000, got \(iwae)") }
         guard (1...1000).contains(draws) else { throw ValidationError("--draws must be in 1-1000, got \(draws)") }
         if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        try checkThreads(threads)
     }
 
     struct Report: Codable {

@@ -4,7 +4,7 @@ import Foundation
 
 /// The options of `digitgen eval` that judge generated samples (issue 4).
 struct SampleQualityOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(
         "Also judge N generated images per digit: classifier accuracy, diversity (300 samples vs 300 real test images) and novelty (distance to the nearest training image, vs real test images).",
         valueName: "N"))
     var samples: Int?
@@ -14,10 +14,10 @@ struct SampleQualityOptions: ParsableArguments {
     @Option(name: .long, help: "Prior the judged samples are drawn from: 'fitted' (the default path of generate and the app) or 'standard' N(0, I).")
     var prior: PriorChoice = .fitted
 
-    @Option(name: .long, help: "Temperature of the judged samples (spread around the prior), as in generate.")
+    @Option(name: .long, parsing: .unconditional, help: "Temperature of the judged samples (spread around the prior), as in generate.")
     var temperature: Float = 1
 
-    @Option(name: .customLong("sample-seed"), help: "Seed of the judged samples (digit d uses seed + d).")
+    @Option(name: .customLong("sample-seed"), parsing: .unconditional, help: "Seed of the judged samples (digit d uses seed + d).")
     var sampleSeed: UInt64 = 0
 
     func validate() throws {

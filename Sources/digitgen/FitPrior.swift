@@ -32,13 +32,13 @@ struct FitPrior: ParsableCommand {
     @Option(name: .long, help: "gmm: K diagonal Gaussians fitted by EM; posteriors: the encoder posteriors of K random training images per digit.")
     var method: Method = .gmm
 
-    @Option(name: .long, help: "Components per digit (gmm: 1-500; posteriors: 1-5000). The shipped prior uses 100 (gmm).")
+    @Option(name: .long, parsing: .unconditional, help: "Components per digit (gmm: 1-500; posteriors: 1-5000). The shipped prior uses 100 (gmm).")
     var components: Int = 100
 
-    @Option(name: .long, help: "EM iterations at most.")
+    @Option(name: .long, parsing: .unconditional, help: "EM iterations at most.")
     var iterations: Int = 100
 
-    @Option(name: .long, help: "Seed for the k-means++ initialisation (gmm) or the choice of images (posteriors).")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for the k-means++ initialisation (gmm) or the choice of images (posteriors).")
     var seed: UInt64 = 1
 
     func validate() throws {

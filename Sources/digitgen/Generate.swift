@@ -11,19 +11,19 @@ struct Generate: ParsableCommand {
             Without --seed a fresh seed is drawn and printed so the result can be reproduced.
             """)
 
-    @Option(name: .long, help: "Digit to draw, 0-9.")
+    @Option(name: .long, parsing: .unconditional, help: "Digit to draw, 0-9.")
     var digit: Int
 
-    @Option(name: .long, help: "Number of images, 1-10000.")
+    @Option(name: .long, parsing: .unconditional, help: "Number of images, 1-10000.")
     var count: Int = 5
 
-    @Option(name: .long, help: "Seed for the sampler; the same seed gives the same images.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for the sampler; the same seed gives the same images.")
     var seed: UInt64?
 
-    @Option(name: .long, help: "Spread of the latent samples around the prior (>= 0; 0 = the prior's mean).")
+    @Option(name: .long, parsing: .unconditional, help: "Spread of the latent samples around the prior (>= 0; 0 = the prior's mean).")
     var temperature: Float = 1
 
-    @Option(name: .customLong("z"), help: ArgumentHelp(
+    @Option(name: .customLong("z"), parsing: .unconditional, help: ArgumentHelp(
         "Fix the latent vector of every image: comma-separated values, as many as the model's latent size (use --z=...).",
         valueName: "v1,v2,..."))
     var zText: String?
@@ -33,13 +33,13 @@ struct Generate: ParsableCommand {
 
     @OptionGroup var weightsOptions: WeightsOptions
 
-    @Option(name: .long, help: "Upscale each image by this integer factor (1-64), nearest neighbour.")
+    @Option(name: .long, parsing: .unconditional, help: "Upscale each image by this integer factor (1-64), nearest neighbour.")
     var scale: Int = 4
 
-    @Option(name: .long, help: "Pixels between images and around the grid (0-256).")
+    @Option(name: .long, parsing: .unconditional, help: "Pixels between images and around the grid (0-256).")
     var padding: Int = 4
 
-    @Option(name: .long, help: "Images per row (default: all in one row).")
+    @Option(name: .long, parsing: .unconditional, help: "Images per row (default: all in one row).")
     var columns: Int?
 
     @Flag(name: .long, help: "Black ink on white instead of white on black.")
@@ -74,9 +74,18 @@ struct Generate: ParsableCommand {
         return values
     }
 
+    /// Largest grid written, in pixels (1 GiB of 8-bit gray): enough for 10,000 digits at
+    /// scale 8 in a square grid, and a clear error instead of running out of memory beyond.
+    static let maxGridPixels = 1 << 30
+
     func run() throws {
         let weightsPath = try weightsOptions.resolvedPath()
         let model = try WeightsFile.load(path: weightsPath)
+        let size = ImageGrid.size(count: count, side: model.config.side, scale: scale, padding: padding, columns: columns)
+        guard size.width <= PNG.maxSide, size.height <= PNG.maxSide, size.width * size.height <= Generate.maxGridPixels else {
+            throw ValidationError("the grid would be \(size.width)x\(size.height) pixels, more than \(Generate.maxGridPixels); "
+                                  + "use a smaller --scale, --columns or a smaller --count")
+        }
         let seed = self.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
         let z: [Float]
         if let fixed = try parsedZ() {

@@ -48,19 +48,19 @@ enum LossPlot {
         }
         cairo_surface_flush(surface)
 
-        // Atomic: write beside the target, then rename over it.
-        let dir = (path as NSString).deletingLastPathComponent
-        let tmp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        let status = cairo_surface_write_to_png(surface, tmp)
+        // Encoded in memory, then written atomically like every other output.
+        final class Sink { var bytes: [UInt8] = [] }
+        let sink = Sink()
+        let status = cairo_surface_write_to_png_stream(surface, { closure, data, length in
+            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+            let sink = Unmanaged<Sink>.fromOpaque(closure).takeUnretainedValue()
+            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+            return CAIRO_STATUS_SUCCESS
+        }, Unmanaged.passUnretained(sink).toOpaque())
         guard status == CAIRO_STATUS_SUCCESS else {
-            unlink(tmp)
-            throw PlotError.cairo("cannot write \(path): \(String(cString: cairo_status_to_string(status)))")
+            throw PlotError.cairo("cannot encode \(path): \(String(cString: cairo_status_to_string(status)))")
         }
-        guard rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw PlotError.cairo("cannot write \(path): \(reason)")
-        }
+        try withExtendedLifetime(sink) { try AtomicFile.write(sink.bytes, to: path) }
     }
 
     static func drawPanel(_ cr: OpaquePointer, x: Double, y: Double, title: String, series: [Series]) {

@@ -17,28 +17,31 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory with the four MNIST IDX files (.gz or raw).", valueName: "dir"))
     var data: String = "data/mnist"
 
-    @Option(name: .long, help: "Passes over the training set (default 10).")
+    @Option(name: .long, parsing: .unconditional, help: "Passes over the training set (default 10).")
     var epochs: Int?
 
-    @Option(name: .customLong("batch-size"), help: "Images per Adam step.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Images per Adam step.")
     var batchSize: Int = 128
 
-    @Option(name: .long, help: "Adam learning rate.")
+    @Option(name: .long, parsing: .unconditional, help: "Adam learning rate.")
     var lr: Double = 1e-3
 
-    @Option(name: .long, help: "Seed for initialisation, shuffling and noise.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for initialisation, shuffling and noise.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: "Threads for the matrix products (results are reproducible for a given count; default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (results are reproducible for a given count; default: all cores).")
+    var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, maxThreads)
 
-    @Option(name: .long, help: "Latent dimensions.")
+    @Option(name: .long, parsing: .unconditional, help: "Latent dimensions (1-\(Train.maxLatent)).")
     var latent: Int = 20
 
-    @Option(name: .long, help: "Hidden units of encoder and decoder.")
+    @Option(name: .long, parsing: .unconditional, help: "Hidden units of encoder and decoder (1-\(Train.maxHidden)).")
     var hidden: Int = 400
 
-    @Option(name: .customLong("kl-warmup"), help: ArgumentHelp(
+    /// Far above anything useful on MNIST; larger values would only exhaust memory.
+    static let maxLatent = 1024, maxHidden = 8192
+
+    @Option(name: .customLong("kl-warmup"), parsing: .unconditional, help: ArgumentHelp(
         "Epochs over which the KL weight rises linearly from 0 to 1 (0: always 1, as the seed).", valueName: "epochs"))
     var klWarmup: Double = 0
 
@@ -75,8 +78,13 @@ struct Train: ParsableCommand {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard lr.isFinite, lr > 0 else { throw ValidationError("--lr must be a finite number > 0, got \(lr)") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        guard latent >= 1, hidden >= 1 else { throw ValidationError("--latent and --hidden must be at least 1") }
+        try checkThreads(threads)
+        guard (1...Train.maxLatent).contains(latent) else {
+            throw ValidationError("--latent must be in 1-\(Train.maxLatent), got \(latent)")
+        }
+        guard (1...Train.maxHidden).contains(hidden) else {
+            throw ValidationError("--hidden must be in 1-\(Train.maxHidden), got \(hidden)")
+        }
         guard klWarmup.isFinite, klWarmup >= 0 else { throw ValidationError("--kl-warmup must be a number of epochs >= 0") }
         let outputs = [("--out", out), ("--checkpoint", checkpointPath)] + [("--log", log), ("--plot", plot)].compactMap { o, p in p.map { (o, $0) } }
         var seen = Set<String>()

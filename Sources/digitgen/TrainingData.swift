@@ -19,17 +19,40 @@ enum TrainingData {
 
 /// Checks, before any work, that a file can be created at `path`.
 func checkWritable(_ path: String, option: String) throws {
-    let dir = (path as NSString).deletingLastPathComponent
-    let d = dir.isEmpty ? "." : dir
     var isDir: ObjCBool = false
+    guard !path.isEmpty else { throw ValidationError("\(option) needs a file name") }
+    // A directory (".", "..", "dir/") is checked first: Foundation's path helpers trap on ".".
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        throw ValidationError("\(option) \(path) is a directory")
+    }
+    var st = stat()
+    if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+        throw ValidationError("\(option) \(path) is not a regular file")
+    }
+    let d = parentDirectory(of: path)
     guard FileManager.default.fileExists(atPath: d, isDirectory: &isDir), isDir.boolValue else {
         throw ValidationError("\(option) \(path): directory \(d) does not exist")
     }
     guard FileManager.default.isWritableFile(atPath: d) else {
         throw ValidationError("\(option) \(path): directory \(d) is not writable")
     }
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-        throw ValidationError("\(option) \(path) is a directory")
+}
+
+/// The directory a file at `path` goes into: "." for a bare name, "/" for "/name".
+func parentDirectory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    let dir = String(path[..<slash])
+    return dir.isEmpty ? "/" : dir
+}
+
+/// Most worker threads accepted by --threads; every part gets its own buffers, so an absurd
+/// count would exhaust memory instead of doing anything useful.
+let maxThreads = 256
+
+/// Checks a --threads value (nil: the default).
+func checkThreads(_ threads: Int?) throws {
+    if let threads, !(1...maxThreads).contains(threads) {
+        throw ValidationError("--threads must be in 1-\(maxThreads), got \(threads)")
     }
 }
 

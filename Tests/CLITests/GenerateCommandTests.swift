@@ -108,6 +108,12 @@ final class GenerateCommandTests: XCTestCase {
             (["--digit=-1"], "outside 0-9"),
             (["--digit", "3", "--count", "0"], "outside 1-10000"),
             (["--digit", "3", "--count", "10001"], "outside 1-10000"),
+            // Negative numbers after a space are values, not options.
+            (["--digit", "-1"], "outside 0-9"),
+            (["--digit", "3", "--temperature", "-1"], "temperature"),
+            (["--digit", "3", "--count", "-5"], "outside 1-10000"),
+            // A grid too large to hold in memory is refused before any work.
+            (["--digit", "3", "--count", "10000", "--scale", "64"], "grid would be"),
             (["--digit", "3", "--z=1,2,3"], "latent size is 20"),
             (["--digit", "3", "--z=" + [String](repeating: "0", count: 19).joined(separator: ",") + ",nan"], "not finite"),
             (["--digit", "3", "--z=" + [String](repeating: "0", count: 19).joined(separator: ",") + ",inf"], "not finite"),
@@ -134,6 +140,20 @@ final class GenerateCommandTests: XCTestCase {
         XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("no/such/dir/x.png"), r.stderr)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".png") || $0.contains("tmp") }, [])
+    }
+
+    /// The largest count in one row: wider than libpng's default limit of 1,000,000 pixels at
+    /// the default scale; at scale 1 without padding exactly 280,000 x 28.
+    func testTenThousandImagesInOneRow() throws {
+        let out = path("many.png")
+        let r = try CLIRunner.run(["generate", "--digit", "1", "--count", "10000", "--seed", "3",
+                                   "--scale", "1", "--padding", "0", "--weights", weights, "--out", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let png = try PNG.readGray(path: out)
+        XCTAssertEqual(png.width, 280_000)
+        XCTAssertEqual(png.height, 28)
+        let wide = try PNG.encodeGray(width: 1_160_004, height: 1, pixels: [UInt8](repeating: 7, count: 1_160_004))
+        XCTAssertEqual(try PNG.decodeGray(wide, path: "wide").width, 1_160_004)
     }
 
     func testHelpDocumentsOptions() throws {

@@ -123,6 +123,17 @@ final class TrainCommandTests: XCTestCase {
         try assertFailsCleanly(["--lr", "0"], mentions: "--lr")
         try assertFailsCleanly(["--lr", "nan"], mentions: "--lr")
         try assertFailsCleanly(["--lr", "inf"], mentions: "--lr")
+        try assertFailsCleanly(["--lr", "-1"], mentions: "--lr")
+        try assertFailsCleanly(["--epochs", "-1"], mentions: "--epochs")
+        try assertFailsCleanly(["--hidden", "99999999999"], mentions: "--hidden")
+        try assertFailsCleanly(["--latent", "100000"], mentions: "--latent")
+        try assertFailsCleanly(["--log", "."], mentions: "is a directory")
+        try assertFailsCleanly(["--threads", "99999999999"], mentions: "--threads")
+        try assertFailsCleanly(["--threads", "0"], mentions: "--threads")
+        try assertFailsCleanly(["--plot", "./"], mentions: "is a directory")
+        let fifo = path("pipe")
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        try assertFailsCleanly(["--plot", fifo], mentions: "is not a regular file")
         try assertFailsCleanly(["--resume", path("missing.safetensors")], mentions: "missing.safetensors")
     }
 

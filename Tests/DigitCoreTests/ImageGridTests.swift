@@ -89,4 +89,17 @@ final class ImageGridTests: XCTestCase {
         XCTAssertEqual(back.height, 28)
         XCTAssertEqual(back.pixels, grid.pixels)
     }
+
+    func testSizeMatchesCompose() {
+        for (count, scale, padding, columns) in [(1, 1, 0, nil), (5, 4, 4, nil), (7, 2, 3, 3), (3, 1, 1, 50), (10, 3, 0, 10)] as [(Int, Int, Int, Int?)] {
+            let images = [Float](repeating: 0.5, count: count * 16)
+            let g = ImageGrid.compose(images: images, count: count, side: 4, scale: scale, padding: padding,
+                                      columns: columns, invert: false)
+            let s = ImageGrid.size(count: count, side: 4, scale: scale, padding: padding, columns: columns)
+            XCTAssertEqual(s.width, g.width)
+            XCTAssertEqual(s.height, g.height)
+        }
+        // 10,000 MNIST digits in one row at the default scale 4 and padding 4.
+        XCTAssertEqual(ImageGrid.size(count: 10_000, side: 28, scale: 4, padding: 4, columns: nil).width, 1_160_004)
+    }
 }

@@ -265,4 +265,17 @@ final class SafeTensorsTests: XCTestCase {
         XCTAssertThrowsError(try AtomicFile.write([1], to: sub))
         XCTAssertEqual(filesIn(dir), ["sub", "x.bin"])
     }
+
+    /// Special files are not replaced by a regular file (as root, `--out /dev/stdout` would).
+    func testAtomicWriteRefusesToReplaceAFIFO() throws {
+        let fifo = dir + "/pipe"
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        assertThrows(try AtomicFile.write([1], to: fifo), as: IOError.self, mentions: ["not a regular file"]) {
+            $0 == .cannotWrite(path: fifo, reason: "not a regular file")
+        }
+        var st = stat()
+        XCTAssertEqual(lstat(fifo, &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO)
+        XCTAssertEqual(filesIn(dir), ["pipe"])
+    }
 }

@@ -126,6 +126,26 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// A resumed run that diverges names the checkpoint it resumed from as the last good one.
+    func testNaNAfterResumeNamesTheResumedCheckpoint() throws {
+        var recipe = Self.tinyRecipe
+        recipe.learningRate = 1e30
+        let data = Self.tinySet()
+        let path = tempPath("ckpt.safetensors")
+        let stop = StopFlag()
+        let first = try Trainer(recipe: recipe, data: data)
+        let outcome = try first.run(checkpointPath: path, stop: stop, progress: { if $0.batch == 1 { stop.request() } })
+        XCTAssertEqual(outcome, .interrupted(epoch: 1, batch: 1))
+        let resumed = try Checkpoint.restore(path: path, data: data)
+        XCTAssertEqual(resumed.lastGoodCheckpoint, path)
+        XCTAssertThrowsError(try resumed.run()) { error in
+            guard case TrainingError.nonFiniteLoss(_, _, let checkpoint)? = error as? TrainingError else {
+                return XCTFail("unexpected \(error)")
+            }
+            XCTAssertEqual(checkpoint, path)
+        }
+    }
+
     func testBadRecipesAreRejected() {
         let data = Self.tinySet()
         func with(_ change: (inout TrainingRecipe) -> Void) -> TrainingRecipe {

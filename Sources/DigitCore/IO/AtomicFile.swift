@@ -10,6 +10,13 @@ import Darwin
 /// On any failure the temporary file is removed and the target is left untouched.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
+        // Renaming over a device, pipe or socket (say `--out /dev/stdout` run as root) would
+        // replace that node in its directory with a regular file; refuse instead.
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            let reason = (st.st_mode & S_IFMT) == S_IFDIR ? IOError.reason(EISDIR) : "not a regular file"
+            throw IOError.cannotWrite(path: path, reason: reason)
+        }
         let (directory, name) = split(path)
         var fd: Int32 = -1
         var temp = ""

@@ -12,11 +12,9 @@ public enum ImageGrid {
                                columns: Int?, invert: Bool) -> (width: Int, height: Int, pixels: [UInt8]) {
         let n = max(count, 0)
         let s = max(side, 0), k = max(scale, 1), pad = max(padding, 0)
-        let cols = n == 0 ? 0 : min(max(columns ?? n, 1), n)
-        let rows = cols == 0 ? 0 : (n + cols - 1) / cols
+        let (cols, _) = layout(count: n, columns: columns)
         let cell = s * k
-        let width = cols * cell + (cols + 1) * pad
-        let height = rows * cell + (rows + 1) * pad
+        let (width, height) = size(count: n, side: s, scale: k, padding: pad, columns: columns)
         var pixels = [UInt8](repeating: invert ? 255 : 0, count: width * height)
 
         pixels.withUnsafeMutableBufferPointer { out in
@@ -37,6 +35,20 @@ public enum ImageGrid {
             }
         }
         return (width, height, pixels)
+    }
+
+    /// The (width, height) `compose` returns for these arguments, without composing anything,
+    /// so that callers can refuse a grid too large to allocate before doing the work.
+    public static func size(count: Int, side: Int, scale: Int, padding: Int, columns: Int?) -> (width: Int, height: Int) {
+        let (cols, rows) = layout(count: max(count, 0), columns: columns)
+        let cell = max(side, 0) * max(scale, 1), pad = max(padding, 0)
+        return (cols * cell + (cols + 1) * pad, rows * cell + (rows + 1) * pad)
+    }
+
+    /// Columns and rows of the grid for `n` images.
+    static func layout(count n: Int, columns: Int?) -> (columns: Int, rows: Int) {
+        let cols = n == 0 ? 0 : min(max(columns ?? n, 1), n)
+        return (cols, cols == 0 ? 0 : (n + cols - 1) / cols)
     }
 
     /// round(255 * p), clamped to a byte.

@@ -3,8 +3,9 @@ import CPNGShim
 /// 8-bit grayscale PNG files through libpng (via the CPNGShim C target, which keeps libpng's
 /// setjmp/longjmp error handling out of Swift).
 public enum PNG {
-    /// Largest width or height written; PNG allows more, nothing here needs it.
-    public static let maxSide = 1 << 16
+    /// Largest width or height: PNG's own limit, 2^31 - 1 (a one-row grid of 10,000 digits
+    /// at the default scale is 1,160,004 pixels wide).
+    public static let maxSide = 0x7fff_ffff
 
     /// Writes `pixels` (width x height bytes, row-major, 0 = black) as a grayscale PNG, atomically.
     public static func writeGray(path: String, width: Int, height: Int, pixels: [UInt8]) throws {

@@ -92,6 +92,7 @@ public enum Checkpoint {
         }
         trainer.partial = LossParts(bce: try double(meta, "partial_bce"), kl: try double(meta, "partial_kl"))
         trainer.partialSeconds = try double(meta, "partial_seconds")
+        trainer.lastGoodCheckpoint = path
         if let h = meta["history"] {
             do {
                 trainer.history = try JSONDecoder().decode([EpochRecord].self, from: Data(h.utf8))

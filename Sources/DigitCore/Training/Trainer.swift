@@ -32,6 +32,9 @@ public final class Trainer {
     public var partial = LossParts()
     public var partialSeconds: Double = 0
     public var history: [EpochRecord] = []
+    /// The newest checkpoint known to hold a good state: the one this run resumed from, then
+    /// each one `run` writes after an epoch. Named when the loss diverges.
+    public var lastGoodCheckpoint: String?
 
     var order: [Int]
 
@@ -91,7 +94,6 @@ public final class Trainer {
                     stop: StopFlag? = nil,
                     progress: (TrainingProgress) -> Void = { _ in },
                     epochEnded: (EpochRecord) -> Void = { _ in }) throws -> Outcome {
-        var lastCheckpoint: String? = nil
         let nb = batchesPerEpoch
         let bs = recipe.batchSize
         let p = data.pixelsPerImage
@@ -129,7 +131,7 @@ public final class Trainer {
                                                           count: n, klWeight: beta, rng: &rng)
                     guard parts.total.isFinite else {
                         throw TrainingError.nonFiniteLoss(epoch: epoch + 1, batch: batchesDone + 1,
-                                                          checkpoint: lastCheckpoint)
+                                                          checkpoint: lastGoodCheckpoint)
                     }
                     let lr = recipe.learningRate(step: adam.step, totalSteps: totalSteps)
                     adam.update(parameters: model.parameters, gradients: gradients, lr: lr)
@@ -169,7 +171,7 @@ public final class Trainer {
             partialSeconds = 0
             if let checkpointPath {
                 try Checkpoint.write(self, to: checkpointPath, metadata: checkpointMetadata)
-                lastCheckpoint = checkpointPath
+                lastGoodCheckpoint = checkpointPath
             }
             epochEnded(record)
             if let stop, stop.isRequested, epochsDone < recipe.epochs {
