@@ -98,6 +98,8 @@ final class PriorAndSampleQualityCommandTests: XCTestCase {
         let cases: [(args: [String], mentions: String)] = [
             (["--components", "0"], "--components"),
             (["--components", "5"], "fewer than 5 components"),   // 4 images per digit
+            (["--components", "5"], "use --components 4 or fewer"),
+            (["--method", "posteriors", "--components", "5"], "digit 0 has 4 training images"),
             (["--data", path("nowhere")], "nowhere"),
         ]
         for (i, c) in cases.enumerated() {
@@ -146,6 +148,7 @@ final class PriorAndSampleQualityCommandTests: XCTestCase {
     func testEvalSamplesBadInputsFailCleanly() throws {
         for (args, mentions) in [(["--samples", "0"], "--samples"),
                                  (["--samples", "5", "--classifier", weights], "not a digitgen classifier"),
+                                 (["--samples", "5", "--classifier", weights], "CVAE weights, which go to --weights"),
                                  (["--samples", "5", "--temperature", "-1"], "temperature")] {
             let r = try CLIRunner.run(["eval", "--weights", weights, "--data", data, "--draws", "1"]
                                       + (args.contains("--classifier") ? args : args + ["--classifier", classifier]))
