@@ -123,12 +123,20 @@ extension SampleQualityJSON {
 }
 
 extension SampleQualityOptions {
-    /// Runs the judgement when --samples was given: the report, its table and its JSON form.
-    func evaluate(model: CVAE, test: LabeledImages, train: LabeledImages?) throws -> (table: String, json: SampleQualityJSON)? {
-        guard let options = sampleOptions else { return nil }
+    /// The classifier and its path when --samples was given. `eval` loads it before the
+    /// likelihood so that a wrong --classifier fails at once, not after minutes of IWAE.
+    func loadClassifier() throws -> (classifier: Classifier, path: String)? {
+        guard samples != nil else { return nil }
         let path = try classifierOptions.resolvedPath()
-        let classifier = try ClassifierFile.load(path: path)
-        let report = try SampleQuality.evaluate(model: model, classifier: classifier, test: test, train: train, options: options)
-        return (SampleQualityOutput.table(report, classifierPath: path), SampleQualityJSON(report, classifierPath: path))
+        return (try ClassifierFile.load(path: path), path)
+    }
+
+    /// Runs the judgement when --samples was given: the report, its table and its JSON form.
+    func evaluate(model: CVAE, judge: (classifier: Classifier, path: String)?, test: LabeledImages,
+                  train: LabeledImages?) throws -> (table: String, json: SampleQualityJSON)? {
+        guard let options = sampleOptions, let judge else { return nil }
+        let report = try SampleQuality.evaluate(model: model, classifier: judge.classifier, test: test, train: train,
+                                                options: options)
+        return (SampleQualityOutput.table(report, classifierPath: judge.path), SampleQualityJSON(report, classifierPath: judge.path))
     }
 }
