@@ -69,10 +69,7 @@ public enum SampleQuality {
     public static func evaluate(model: CVAE, classifier: Classifier, test: LabeledImages, train: LabeledImages? = nil,
                                 options: Options = Options()) throws -> Report {
         let c = model.config
-        guard classifier.config.inputs == c.pixels, classifier.config.classes == c.classes else {
-            throw ClassifierError.invalidInput(
-                "the classifier reads \(classifier.config.inputs) pixels and \(classifier.config.classes) classes, the model draws \(c.pixels) and \(c.classes)")
-        }
+        try checkCompatible(model: model, classifier: classifier)
         for set in [test, train].compactMap({ $0 }) where set.pixelsPerImage != c.pixels {
             throw ClassifierError.invalidInput("images have \(set.pixelsPerImage) pixels, the model draws \(c.pixels)")
         }
@@ -111,6 +108,15 @@ public enum SampleQuality {
             digits.append(digit)
         }
         return Report(options: options, usedFittedPrior: model.usesFittedPrior(options.prior), digits: digits)
+    }
+
+    /// Throws unless `classifier` reads the images `model` draws (same pixels, same classes).
+    public static func checkCompatible(model: CVAE, classifier: Classifier) throws {
+        let c = model.config
+        guard classifier.config.inputs == c.pixels, classifier.config.classes == c.classes else {
+            throw ClassifierError.invalidInput(
+                "the classifier reads \(classifier.config.inputs) pixels and \(classifier.config.classes) classes, the model draws \(c.pixels) and \(c.classes)")
+        }
     }
 
     /// The first `limit` test images of `digit`, as Float in [0, 1] (count may be smaller).
