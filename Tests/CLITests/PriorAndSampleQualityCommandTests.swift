@@ -65,6 +65,16 @@ final class PriorAndSampleQualityCommandTests: XCTestCase {
         XCTAssertEqual(try CLIRunner.run(["fit-prior", "--weights", weights, "--data", data, "--out", again,
                                           "--components", "2", "--seed", "4"]).status, 0)
         XCTAssertEqual(try WeightsFile.load(path: again).prior, prior)
+        // Refitting drops the sample-quality figures measured with the previous prior, keeps the rest.
+        let measured = path("measured.safetensors")
+        try WeightsFile.save(fitted, to: measured, metadata: ["quality_accuracy": "0.5", "eval_negative_elbo": "99"])
+        let refit = path("refit.safetensors")
+        XCTAssertEqual(try CLIRunner.run(["fit-prior", "--weights", measured, "--data", data, "--out", refit,
+                                          "--components", "1"]).status, 0)
+        let refitMeta = try WeightsFile.load(path: refit).metadata
+        XCTAssertNil(refitMeta["quality_accuracy"])
+        XCTAssertEqual(refitMeta["eval_negative_elbo"], "99")
+        XCTAssertEqual(refitMeta["prior_components"], "1")
 
         // generate: the fitted prior by default, N(0, I) with --prior standard.
         XCTAssertNotEqual(try pngBytes(["--weights", out]), try pngBytes(["--weights", out, "--prior", "standard"]))
