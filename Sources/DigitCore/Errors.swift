@@ -23,6 +23,7 @@ public enum ModelError: DigitCoreError, Equatable {
     case invalidTemperature(Float)
     case inconsistentShapes(String)
     case nonFiniteParameter(String)
+    case priorOutOfRange
     /// `PriorFitting` was given options it cannot use.
     case invalidPriorFit(String)
     /// A mixture of `components` per class needs at least that many images of every class.
@@ -38,6 +39,8 @@ public enum ModelError: DigitCoreError, Equatable {
         case .invalidTemperature(let t): return "temperature \(t) must be a finite number >= 0"
         case .inconsistentShapes(let s): return "weights have inconsistent shapes: \(s)"
         case .nonFiniteParameter(let name): return "tensor \(name) contains NaN or infinity"
+        case .priorOutOfRange:
+            return "prior tensors are out of range (a log-variance beyond ±30 or a mean beyond ±10000)"
         case .invalidPriorFit(let s): return "cannot fit the prior: \(s)"
         case .tooFewImagesForPrior(let d, let n, let k):
             return "cannot fit the prior: digit \(d) has \(n) training images, fewer than \(k) components"

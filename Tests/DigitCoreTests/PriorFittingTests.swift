@@ -60,6 +60,10 @@ final class PriorFittingTests: XCTestCase {
                                                   classes: 1, latent: 2))
         XCTAssertThrowsError(try LatentPrior(classes: 1, components: 1, latent: 1, weights: [1],
                                              means: [.nan], logvars: [0]))
+        XCTAssertThrowsError(try LatentPrior(classes: 1, components: 1, latent: 1, weights: [1],
+                                             means: [0], logvars: [300])) {
+            XCTAssertEqual($0 as? ModelError, .priorOutOfRange)
+        }
         // Options that used to trap (index out of range, empty range) are errors that say why.
         let means: [Float] = [0, 1, 2, 3], logvars: [Float] = [0, 0, 0, 0]
         var zero = PriorFitting.Options()
