@@ -45,7 +45,7 @@ let package = Package(
         // GTK4 desktop app.
         .executableTarget(name: "digit-generator", dependencies: ["DigitCore", "CGtk", "CGtkShim"]),
 
-        .testTarget(name: "DigitCoreTests", dependencies: ["DigitCore"]),
+        .testTarget(name: "DigitCoreTests", dependencies: ["DigitCore"], exclude: ["Fixtures"]),
         .testTarget(name: "DigitGeneratorAppTests", dependencies: ["digit-generator", "DigitCore"]),
         .testTarget(name: "CLITests", dependencies: ["DigitCore"]),
     ]

@@ -23,6 +23,11 @@ public enum ModelError: DigitCoreError, Equatable {
     case invalidTemperature(Float)
     case inconsistentShapes(String)
     case nonFiniteParameter(String)
+    case priorOutOfRange
+    /// `PriorFitting` was given options it cannot use.
+    case invalidPriorFit(String)
+    /// A mixture of `components` per class needs at least that many images of every class.
+    case tooFewImagesForPrior(digit: Int, images: Int, components: Int)
 
     public var description: String {
         switch self {
@@ -34,6 +39,19 @@ public enum ModelError: DigitCoreError, Equatable {
         case .invalidTemperature(let t): return "temperature \(t) must be a finite number >= 0"
         case .inconsistentShapes(let s): return "weights have inconsistent shapes: \(s)"
         case .nonFiniteParameter(let name): return "tensor \(name) contains NaN or infinity"
+        case .priorOutOfRange:
+            return "prior tensors are out of range (a log-variance beyond ±30 or a mean beyond ±10000)"
+        case .invalidPriorFit(let s): return "cannot fit the prior: \(s)"
+        case .tooFewImagesForPrior(let d, let n, let k):
+            return "cannot fit the prior: digit \(d) has \(n) training images, fewer than \(k) components"
+        }
+    }
+
+    public var hint: String? {
+        switch self {
+        case .tooFewImagesForPrior(_, let n, _):
+            return n > 0 ? "use --components \(n) or fewer" : "the training data needs images of every digit"
+        default: return nil
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-// digit-generator: the GTK desktop app. See docs/GUI.md.
+// digit-generator: the GTK desktop app. See README.md, "The desktop app".
 let trace = Trace()
 switch Options.parse(Array(CommandLine.arguments.dropFirst())) {
 case .exit(let status):

@@ -36,24 +36,30 @@ struct SampleQualityOptions: ParsableArguments {
 
 /// Prints a `SampleQuality.Report` as a table or as JSON.
 enum SampleQualityOutput {
-    static func table(_ r: SampleQuality.Report, classifierPath: String) -> String {
+    /// `elbo`: each digit's test -ELBO, shown beside its sample figures.
+    static func table(_ r: SampleQuality.Report, classifierPath: String, elbo: [Double?] = []) -> String {
         let prior = r.usedFittedPrior ? "fitted" : (r.options.prior == .fitted ? "standard (no fitted prior in the weights)" : "standard")
         var lines = [
             "sample quality: \(r.options.samples) samples per digit, prior \(prior), temperature \(fmt(Double(r.options.temperature), 2)), seed \(r.options.seed)",
             "classifier: \(classifierPath)",
-            "digit  accuracy  diversity  novelty  most confused with",
+            "digit  accuracy  diversity  novelty    -ELBO  most confused with",
         ]
         for d in r.digits {
             let confused = d.mostConfusedWith.map { "\($0) (\(d.predicted[$0]))" } ?? "-"
-            lines.append(String(format: "%5d  %7.2f%%  %9.3f  %7@  %@", d.digit, 100 * d.accuracy, d.diversity,
-                                novelty(d.novelty), confused))
+            let e = d.digit < elbo.count ? elbo[d.digit] : nil
+            lines.append(String(format: "%5d  %7.2f%%  %9.3f  ", d.digit, 100 * d.accuracy, d.diversity)
+                + pad(novelty(d.novelty), 7) + "  " + pad(e.map { fmt($0, 2) } ?? "-", 7) + "  " + confused)
         }
-        lines.append(String(format: "  all  %7.2f%%  %9.3f  %7@  (worst digit %.2f%%)", 100 * r.accuracy, r.meanDiversity,
-                            novelty(r.meanNovelty), 100 * r.worstAccuracy))
+        lines.append(String(format: "  all  %7.2f%%  %9.3f  ", 100 * r.accuracy, r.meanDiversity)
+                     + pad(novelty(r.meanNovelty), 7) + "  " + pad("", 7)
+                     + String(format: "  (worst digit %.2f%%)", 100 * r.worstAccuracy))
         return lines.joined(separator: "\n")
     }
 
     static func novelty(_ v: Double?) -> String { v.map { fmt($0, 3) } ?? "-" }
+
+    /// `s` right-aligned in `width` columns (String(format:)'s %7@ does not pad on Linux).
+    static func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
 
     static func fmt(_ v: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", v) }
 }
@@ -69,6 +75,8 @@ struct SampleQualityJSON: Codable {
         var novelty: Double?
         var nearestSampleDistance: Double?
         var nearestRealDistance: Double?
+        /// Test -ELBO of this digit's test images, nats per image.
+        var negativeElbo: Double?
         /// How many samples the classifier put in each class.
         var predicted: [Int]
     }
@@ -84,7 +92,7 @@ struct SampleQualityJSON: Codable {
     var meanNovelty: Double?
     var perDigit: [Digit]
 
-    init(_ r: SampleQuality.Report, classifierPath: String) {
+    init(_ r: SampleQuality.Report, classifierPath: String, elbo: [Double?] = []) {
         classifier = classifierPath
         samplesPerDigit = r.options.samples
         diversitySamples = r.options.diversitySamples
@@ -99,7 +107,7 @@ struct SampleQualityJSON: Codable {
             Digit(digit: $0.digit, accuracy: $0.accuracy, diversity: $0.diversity,
                   sampleDistance: $0.sampleDistance, realDistance: $0.realDistance, novelty: $0.novelty,
                   nearestSampleDistance: $0.nearestSampleDistance, nearestRealDistance: $0.nearestRealDistance,
-                  predicted: $0.predicted)
+                  negativeElbo: $0.digit < elbo.count ? elbo[$0.digit] : nil, predicted: $0.predicted)
         }
     }
 }
@@ -118,17 +126,30 @@ extension SampleQualityJSON {
             "quality_mean_novelty": meanNovelty.map { String(format: "%.4f", $0) } ?? "not measured",
             "quality_per_digit": perDigit.map { String(format: "%d:%.4f/%.4f", $0.digit, $0.accuracy, $0.diversity) }
                 .joined(separator: " "),
-        ]
+        ].merging(perDigit.allSatisfy { $0.negativeElbo != nil } ? [
+            "eval_negative_elbo_per_digit": perDigit.map { String(format: "%d:%.4f", $0.digit, $0.negativeElbo ?? 0) }
+                .joined(separator: " "),
+        ] : [:]) { a, _ in a }
     }
 }
 
 extension SampleQualityOptions {
-    /// Runs the judgement when --samples was given: the report, its table and its JSON form.
-    func evaluate(model: CVAE, test: LabeledImages, train: LabeledImages?) throws -> (table: String, json: SampleQualityJSON)? {
-        guard let options = sampleOptions else { return nil }
+    /// The classifier and its path when --samples was given. `eval` loads it before the
+    /// likelihood so that a wrong --classifier fails at once, not after minutes of IWAE.
+    func loadClassifier() throws -> (classifier: Classifier, path: String)? {
+        guard samples != nil else { return nil }
         let path = try classifierOptions.resolvedPath()
-        let classifier = try ClassifierFile.load(path: path)
-        let report = try SampleQuality.evaluate(model: model, classifier: classifier, test: test, train: train, options: options)
-        return (SampleQualityOutput.table(report, classifierPath: path), SampleQualityJSON(report, classifierPath: path))
+        return (try ClassifierFile.load(path: path), path)
+    }
+
+    /// Runs the judgement when --samples was given: the report, its table and its JSON form.
+    /// `elbo`: each digit's test -ELBO, reported beside its sample figures.
+    func evaluate(model: CVAE, judge: (classifier: Classifier, path: String)?, test: LabeledImages,
+                  train: LabeledImages?, elbo: [Double?]) throws -> (table: String, json: SampleQualityJSON)? {
+        guard let options = sampleOptions, let judge else { return nil }
+        let report = try SampleQuality.evaluate(model: model, classifier: judge.classifier, test: test, train: train,
+                                                options: options)
+        return (SampleQualityOutput.table(report, classifierPath: judge.path, elbo: elbo),
+                SampleQualityJSON(report, classifierPath: judge.path, elbo: elbo))
     }
 }

@@ -60,7 +60,9 @@ struct FitPrior: ParsableCommand {
         let encoded = try PriorEncoding.encode(train, with: model)
         let labels = train.labels.map(Int.init), c = model.config
         let prior: LatentPrior
-        var metadata = model.metadata
+        // Sample-quality figures described the samples of the previous prior (if any); the
+        // likelihood figures (eval_*) do not depend on the prior and stay.
+        var metadata = model.metadata.filter { !$0.key.hasPrefix("quality_") }
         switch method {
         case .gmm:
             let options = PriorFitting.Options(components: components, iterations: iterations, seed: seed)

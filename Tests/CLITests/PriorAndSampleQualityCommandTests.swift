@@ -65,6 +65,16 @@ final class PriorAndSampleQualityCommandTests: XCTestCase {
         XCTAssertEqual(try CLIRunner.run(["fit-prior", "--weights", weights, "--data", data, "--out", again,
                                           "--components", "2", "--seed", "4"]).status, 0)
         XCTAssertEqual(try WeightsFile.load(path: again).prior, prior)
+        // Refitting drops the sample-quality figures measured with the previous prior, keeps the rest.
+        let measured = path("measured.safetensors")
+        try WeightsFile.save(fitted, to: measured, metadata: ["quality_accuracy": "0.5", "eval_negative_elbo": "99"])
+        let refit = path("refit.safetensors")
+        XCTAssertEqual(try CLIRunner.run(["fit-prior", "--weights", measured, "--data", data, "--out", refit,
+                                          "--components", "1"]).status, 0)
+        let refitMeta = try WeightsFile.load(path: refit).metadata
+        XCTAssertNil(refitMeta["quality_accuracy"])
+        XCTAssertEqual(refitMeta["eval_negative_elbo"], "99")
+        XCTAssertEqual(refitMeta["prior_components"], "1")
 
         // generate: the fitted prior by default, N(0, I) with --prior standard.
         XCTAssertNotEqual(try pngBytes(["--weights", out]), try pngBytes(["--weights", out, "--prior", "standard"]))
@@ -98,6 +108,8 @@ final class PriorAndSampleQualityCommandTests: XCTestCase {
         let cases: [(args: [String], mentions: String)] = [
             (["--components", "0"], "--components"),
             (["--components", "5"], "fewer than 5 components"),   // 4 images per digit
+            (["--components", "5"], "use --components 4 or fewer"),
+            (["--method", "posteriors", "--components", "5"], "digit 0 has 4 training images"),
             (["--data", path("nowhere")], "nowhere"),
         ]
         for (i, c) in cases.enumerated() {
@@ -129,6 +141,7 @@ final class PriorAndSampleQualityCommandTests: XCTestCase {
             XCTAssertEqual(predicted.reduce(0, +), 20)
             XCTAssertEqual(try XCTUnwrap(entry["accuracy"] as? Double), Double(predicted[d]) / 20, accuracy: 1e-9)
             XCTAssertGreaterThan(try XCTUnwrap(entry["diversity"] as? Double), 0)
+            XCTAssertGreaterThan(try XCTUnwrap(entry["negative_elbo"] as? Double), 0)   // 3 test images per digit
             correct += predicted[d]
         }
         XCTAssertEqual(try XCTUnwrap(q["accuracy"] as? Double), Double(correct) / 200, accuracy: 1e-9)
@@ -138,14 +151,33 @@ final class PriorAndSampleQualityCommandTests: XCTestCase {
                                    "--classifier", classifier, "--draws", "1", "--temperature", "0"])
         XCTAssertEqual(t.status, 0, t.stderr)
         XCTAssertTrue(t.stdout.contains("digit  accuracy  diversity"), t.stdout)
+        XCTAssertTrue(t.stdout.contains("-ELBO"), t.stdout)
         XCTAssertTrue(t.stdout.contains("    9  "), t.stdout)
         XCTAssertTrue(t.stdout.contains("  all  "), t.stdout)
         XCTAssertTrue(t.stdout.contains("    0.000"), t.stdout)
     }
 
+    /// `eval --samples --record` stores the figures, per digit too, and the command in the weights' metadata.
+    func testEvalRecordStoresSampleQualityInTheWeights() throws {
+        let r = try CLIRunner.run(["eval", "--weights", weights, "--data", data, "--samples", "10",
+                                   "--classifier", classifier, "--draws", "1", "--record"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let meta = try WeightsFile.load(path: weights).metadata
+        XCTAssertEqual(meta["note"], "kept")
+        XCTAssertEqual(meta["quality_samples_per_digit"], "10")
+        XCTAssertEqual(meta["quality_prior"], "standard")   // this file has no fitted prior
+        XCTAssertNotNil(meta["quality_accuracy"].flatMap(Double.init))
+        XCTAssertEqual(meta["quality_per_digit"]?.split(separator: " ").count, 10)
+        let elbo = try XCTUnwrap(meta["eval_negative_elbo_per_digit"]).split(separator: " ")
+        XCTAssertEqual(elbo.count, 10)
+        XCTAssertTrue(elbo[3].hasPrefix("3:"), "\(elbo)")
+        XCTAssertTrue(meta["eval_command"]?.contains("--samples 10") ?? false, meta["eval_command"] ?? "")
+    }
+
     func testEvalSamplesBadInputsFailCleanly() throws {
         for (args, mentions) in [(["--samples", "0"], "--samples"),
                                  (["--samples", "5", "--classifier", weights], "not a digitgen classifier"),
+                                 (["--samples", "5", "--classifier", weights], "CVAE weights, which go to --weights"),
                                  (["--samples", "5", "--temperature", "-1"], "temperature")] {
             let r = try CLIRunner.run(["eval", "--weights", weights, "--data", data, "--draws", "1"]
                                       + (args.contains("--classifier") ? args : args + ["--classifier", classifier]))

@@ -160,6 +160,10 @@ final class CVAEInferenceTests: XCTestCase {
         XCTAssertEqual(fitted, (0..<20).map { Float($0) })
         let standard = try m.sampleLatents(digit: 4, count: 1, seed: 1, temperature: 0, prior: .standard)
         XCTAssertEqual(standard, [Float](repeating: 0, count: 20))
+        // With a prior in the file, `standard` is still plain N(0, I) scaled by the temperature.
+        let scaled = try m.sampleLatents(digit: 4, count: 3, seed: 6, temperature: 0.7, prior: .standard)
+        var rng = Xoshiro256(seed: 6)
+        XCTAssertEqual(scaled, rng.gaussians(60).map { 0.7 * $0 })
     }
 
     func testXoshiroMatchesReferenceSequence() {

@@ -120,6 +120,15 @@ final class ClassifierTests: XCTestCase {
         assertThrows(try ClassifierFile.load(path: cvae), as: ClassifierError.self, mentions: ["not a digitgen classifier", "architecture"]) {
             if case .notAClassifier = $0 { return true } else { return false }
         }
+        assertThrows(try ClassifierFile.load(path: cvae), as: ClassifierError.self, mentions: ["CVAE weights", "--weights"]) {
+            if case .notAClassifier = $0 { return true } else { return false }
+        }
+        // And the classifier is not CVAE weights: named as such, not as a missing fc1.weight.
+        assertThrows(try WeightsFile.load(path: path), as: WeightsFileError.self,
+                     mentions: ["evaluation classifier, not CVAE weights"]) {
+            $0 == .classifierFile(path: path)
+        }
+        XCTAssertTrue(WeightsFileError.classifierFile(path: path).userMessage.contains("--classifier"))
         // A tag that contradicts the shapes.
         let (tensors, _) = try SafeTensors.read(path: path)
         let lying = dir + "/lying.safetensors"

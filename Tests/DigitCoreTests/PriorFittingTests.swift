@@ -60,5 +60,27 @@ final class PriorFittingTests: XCTestCase {
                                                   classes: 1, latent: 2))
         XCTAssertThrowsError(try LatentPrior(classes: 1, components: 1, latent: 1, weights: [1],
                                              means: [.nan], logvars: [0]))
+        XCTAssertThrowsError(try LatentPrior(classes: 1, components: 1, latent: 1, weights: [1],
+                                             means: [0], logvars: [300])) {
+            XCTAssertEqual($0 as? ModelError, .priorOutOfRange)
+        }
+        // Options that used to trap (index out of range, empty range) are errors that say why.
+        let means: [Float] = [0, 1, 2, 3], logvars: [Float] = [0, 0, 0, 0]
+        var zero = PriorFitting.Options()
+        zero.components = 0
+        XCTAssertThrowsError(try PriorFitting.fit(means: means, logvars: logvars, labels: [0, 0], classes: 1,
+                                                  latent: 2, options: zero)) {
+            XCTAssertTrue("\($0)".contains("at least 1 component"), "\($0)")
+        }
+        var negative = PriorFitting.Options(components: 1)
+        negative.iterations = -1
+        XCTAssertThrowsError(try PriorFitting.fit(means: means, logvars: logvars, labels: [0, 0], classes: 1,
+                                                  latent: 2, options: negative)) {
+            XCTAssertTrue("\($0)".contains("iterations"), "\($0)")
+        }
+        XCTAssertThrowsError(try PriorFitting.fit(means: means, logvars: logvars, labels: [0, 0], classes: 1,
+                                                  latent: 2, options: PriorFitting.Options(components: 3))) {
+            XCTAssertTrue("\($0)".contains("fewer than 3 components"), "\($0)")
+        }
     }
 }

@@ -107,6 +107,22 @@ final class SampleQualityTests: XCTestCase {
         XCTAssertEqual(r.meanDiversity, 0)
     }
 
+    /// Diversity needs at least 2 real images of every digit; the error says which digit and how many.
+    func testTestSetWithTooFewImagesOfADigitIsRejected() throws {
+        let model = CVAE(config: config, seed: 2)
+        let classifier = Classifier(config: ClassifierConfig(inputs: 16, hidden: [6], classes: 3), seed: 5)
+        let full = try testSet(perClass: 3)
+        // Drop every image of digit 2 but the last one.
+        let keep = (0..<full.count).filter { full.labels[$0] != 2 || $0 == full.count - 1 }
+        let sparse = try LabeledImages(pixels: keep.flatMap { full.pixels[$0 * 16..<($0 + 1) * 16] },
+                                       labels: keep.map { full.labels[$0] }, pixelsPerImage: 16, classes: 3)
+        assertThrows(try SampleQuality.evaluate(model: model, classifier: classifier, test: sparse,
+                                                options: .init(samples: 5, diversitySamples: 3)),
+                     as: SampleQualityError.self, mentions: ["1 image of digit 2", "at least 2"]) {
+            $0 == .tooFewRealImages(digit: 2, count: 1)
+        }
+    }
+
     func testMismatchedClassifierIsRejected() throws {
         let model = CVAE(config: config, seed: 2)
         let classifier = Classifier(config: ClassifierConfig(inputs: 784, hidden: [6], classes: 10), seed: 5)

@@ -65,6 +65,11 @@ final class AppLogicTests: XCTestCase {
     func testDescriptionNamesTheDigit() {
         let r = RenderRequest(generation: 1, digit: 7, seed: 42, temperature: 1, count: 5, overrides: [])
         XCTAssertEqual(DigitCanvas.describe(r), "Five generated images of the digit 7 (seed 42)")
+        var cooler = r
+        cooler.temperature = 0.5
+        cooler.overrides = [LatentOverride(dimension: 3, value: -1.25)]
+        XCTAssertEqual(DigitCanvas.describe(cooler),
+                       "Five generated images of the digit 7 (seed 42, temperature 0.50, latent 3 at -1.25)")
     }
 
     func testMailboxWaitTimesOutAndDelivers() {
@@ -114,6 +119,25 @@ final class AppLogicTests: XCTestCase {
     func testLoaderReportsTheFileAndTheProblem() {
         guard case .failure(let f) = ModelLoader.load(path: "/nonexistent/m.safetensors") else { return XCTFail() }
         XCTAssertEqual(f.path, "/nonexistent/m.safetensors")
-        XCTAssertTrue(f.message.contains("/nonexistent/m.safetensors"), f.message)
+        XCTAssertTrue(f.problem.contains("/nonexistent/m.safetensors"), f.problem)
+        XCTAssertEqual(f.fix, "Check the file name, or start without `--weights` to use the shipped model.")
+        XCTAssertTrue(f.message.hasPrefix(f.problem + ". "), f.message)
+    }
+
+    /// A file that exists but is not a model: the fix passes on the library's hint and
+    /// points at the shipped model.
+    func testLoaderFixForACorruptFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("corrupt-\(getpid()).safetensors").path
+        FileManager.default.createFile(atPath: path, contents: Data([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard case .failure(let f) = ModelLoader.load(path: path) else { return XCTFail() }
+        XCTAssertEqual(f.path, path)
+        XCTAssertTrue(f.problem.contains(path), f.problem)
+        XCTAssertTrue(f.fix.hasSuffix("To use the shipped model instead, start without `--weights`."), f.fix)
+    }
+
+    func testMarkupSetsCodeInMonospaceAndEscapes() {
+        XCTAssertEqual(MainWindow.markup("run `make install` <now> & go"),
+                       "run <tt>make install</tt> &lt;now&gt; &amp; go")
     }
 }

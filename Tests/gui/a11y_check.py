@@ -3,6 +3,8 @@
 
   a11y_check.py DIGIT   the image's description names DIGIT; the image, sliders, temperature
                         and seed have accessible names.
+  a11y_check.py --text TEXT
+                        some node's name or description contains TEXT (text on the error page).
 Exits 77 when pyatspi is not installed (the GUI test then skips the check).
 """
 import sys
@@ -25,13 +27,34 @@ def walk(node, depth=0):
             continue
 
 
-def main():
-    digit = sys.argv[1]
+def find_app():
     desktop = pyatspi.Registry.getDesktop(0)
     apps = [desktop.getChildAtIndex(i) for i in range(desktop.childCount)]
     app = next((a for a in apps if a is not None and a.name in ("digit-generator", "Digit Generator")), None)
     if app is None:
         print("application not on the AT-SPI bus; found: %s" % [a.name for a in apps if a is not None])
+    return app
+
+
+def find_text(text):
+    app = find_app()
+    if app is None:
+        return 1
+    for node in walk(app):
+        for value in (node.name, node.description):
+            if value and text in value:
+                print("found: %s" % value)
+                return 0
+    print("no node's name or description contains %r" % text)
+    return 1
+
+
+def main():
+    if sys.argv[1] == "--text":
+        return find_text(sys.argv[2])
+    digit = sys.argv[1]
+    app = find_app()
+    if app is None:
         return 1
     images, sliders, named = [], [], {}
     for node in walk(app):

@@ -18,10 +18,17 @@ fi
 
 # One private session bus for the whole test (GApplication registers on it). The bus
 # daemon's own chatter (activations, fd limits) is dropped from the log.
+# A private XDG_RUNTIME_DIR too: the accessibility bus that the session starts puts its socket
+# there, else at ~/.cache/at-spi/bus, a path shared with other sessions, whose bus removes it
+# when it ends (GTK then prints "Unable to connect to the accessibility bus" as a CRITICAL).
 if [ -z "${GUI_TEST_IN_DBUS:-}" ]; then
-    GUI_TEST_IN_DBUS=1 dbus-run-session -- bash "$0" "$@" 2> >(grep -v -E '^(dbus-daemon|SpiRegistry)' >&2) |
-        grep --line-buffered -v '^SpiRegistry'
-    exit "${PIPESTATUS[0]}"
+    RUNTIME=$(mktemp -d)
+    chmod 700 "$RUNTIME"
+    GUI_TEST_IN_DBUS=1 XDG_RUNTIME_DIR="$RUNTIME" dbus-run-session -- bash "$0" "$@" \
+        2> >(grep -v -E '^(dbus-daemon|SpiRegistry)' >&2) | grep --line-buffered -v '^SpiRegistry'
+    status=${PIPESTATUS[0]}
+    rm -rf "$RUNTIME"
+    exit "$status"
 fi
 
 BIN=$(realpath "$1")
@@ -96,7 +103,6 @@ if [ -z "$XVFB_PID" ]; then
 fi
 export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1
 unset GTK_THEME
-export DIGITGEN_SAVE_PATH="$WORK/saved.png"
 log "Xvfb on $DISPLAY, binary $BIN"
 
 # --- helpers around one app run ------------------------------------------------------
@@ -144,6 +150,19 @@ shot() { import -window root "$WORK/$1"; }
 
 title() { xdotool getwindowname "$WID" 2>/dev/null; }
 
+# other_window NAME SECONDS: a visible window of the app other than the main one whose title
+# contains NAME (any title when empty), waiting up to SECONDS; prints its id or nothing.
+other_window() {
+    local tries=$(( $2 * 10 + 1 ))
+    for _ in $(seq "$tries"); do
+        for w in $(xdotool search --onlyvisible --pid "$APP_PID" 2>/dev/null); do
+            [ "$w" = "$WID" ] && continue
+            [[ "$(xdotool getwindowname "$w" 2>/dev/null)" == *"$1"* ]] && { echo "$w"; return; }
+        done
+        [ "$tries" -gt 1 ] && sleep 0.1
+    done
+}
+
 cells() { grep "^trace: layout" "$WORK/stderr.$RUN" | tail -1 | sed 's/.*cells=\([^ ]*\).*/\1/'; }
 
 slider() { grep "^trace: layout" "$WORK/stderr.$RUN" | tail -1 | sed "s/.*slider$1=\([0-9,]*\).*/\1/"; }
@@ -158,6 +177,17 @@ stop() {
     wait "$APP_PID"; local status=$?
     APP_PID=
     return $status
+}
+
+# a11y_text WHAT TEXT SHOTS: passes when a node of the app's accessibility tree names TEXT.
+a11y_text() {
+    /usr/bin/python3 "$HERE/a11y_check.py" --text "$2" > "$WORK/detail" 2>&1
+    case $? in
+        0) pass "$1" ;;
+        77) log "skip - $1 (python3-pyatspi not installed)" ;;
+        *) fail "$1" "$3" ;;
+    esac
+    rm -f "$WORK/detail"
 }
 
 no_gtk_warnings() {
@@ -200,6 +230,19 @@ case $? in
     *) fail "accessible description names digit 3; sliders and seed are named" digit3.png; rm -f "$WORK/detail" ;;
 esac
 
+# Seed 1 typed into the seed field (Alt+S), so that the drag below starts from the same
+# images in every run (key 3 drew a random seed); then Alt+A moves the focus to slider A, out
+# of the text field that would take Space and digits.
+xdotool key --clearmodifiers alt+s
+sleep 0.2
+xdotool key --clearmodifiers ctrl+a
+xdotool type 1
+n=$(frames); xdotool key Return; settle "$n"
+xdotool key --clearmodifiers alt+a
+sleep 0.2
+shot seed1.png
+a11y_text "the typed seed is used (accessible description names seed 1)" "of the digit 3 (seed 1)" seed1.png
+
 # Drag slider A from its middle to the right, screenshot with the button still down, then
 # on to the left and screenshot again: the cells follow the pointer, not only the release.
 IFS=, read -r sx sy sw sh <<< "$(slider 0)"
@@ -212,8 +255,8 @@ for i in $(seq 14 -1 -15); do xdotool mousemove $((cx + i * sw / 50)) "$cy"; sle
 sleep 0.1
 shot drag2.png
 xdotool mouseup 1
-check "dragging slider A changes the cells (button still down)" "digit3.png drag1.png" \
-    $CHECK diff "$WORK/digit3.png" "$WORK/drag1.png" "$X0" "$Y0" "$CELLS"
+check "dragging slider A changes the cells (button still down)" "seed1.png drag1.png" \
+    $CHECK diff "$WORK/seed1.png" "$WORK/drag1.png" "$X0" "$Y0" "$CELLS"
 check "the cells keep changing while the drag goes on" "drag1.png drag2.png" \
     $CHECK diff "$WORK/drag1.png" "$WORK/drag2.png" "$X0" "$Y0" "$CELLS"
 settle 0
@@ -225,17 +268,47 @@ shot space.png
 check "Space draws new samples" "before-space.png space.png" \
     $CHECK diff "$WORK/before-space.png" "$WORK/space.png" "$X0" "$Y0" "$CELLS"
 
-# Ctrl+S with DIGITGEN_SAVE_PATH: a PNG of five 28x28 images.
-rm -f "$DIGITGEN_SAVE_PATH"
+# Ctrl+S opens the save dialog (GtkFileChooserNative, a GtkFileChooserDialog without a
+# portal); a path typed into it saves a PNG of the five 28x28 images on screen.
+SAVED="$WORK/saved.png"
 xdotool key --clearmodifiers ctrl+s
-for _ in $(seq 30); do [ -s "$DIGITGEN_SAVE_PATH" ] && break; sleep 0.1; done
-check "Ctrl+S saves a PNG of the five 28x28 images on screen" space.png \
-    $CHECK png "$DIGITGEN_SAVE_PATH" 5 28 "$WORK/space.png" "$X0" "$Y0" "$CELLS"
+DIALOG=$(other_window "" 5)
+if [ -n "$DIALOG" ]; then
+    sleep 0.3
+    shot save-dialog.png
+    timeout 5 xdotool windowfocus --sync "$DIALOG" 2>/dev/null
+    xdotool key --clearmodifiers ctrl+a
+    xdotool type --delay 5 "$SAVED"
+    xdotool key Return
+    for _ in $(seq 30); do [ -s "$SAVED" ] && break; sleep 0.1; done
+else
+    shot save-dialog.png
+fi
+check "Ctrl+S opens the save dialog" save-dialog.png test -n "$DIALOG"
+check "saving through the dialog writes a PNG of the five 28x28 images on screen" "space.png save-dialog.png" \
+    $CHECK png "$SAVED" 5 28 "$WORK/space.png" "$X0" "$Y0" "$CELLS"
+timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
 
-check "no GTK warnings on stderr (model run)" "" no_gtk_warnings
+# Ctrl+? shows the shortcuts window (its X title is the application's name); Escape closes it.
+# It is modal and not one of the application's windows, so Ctrl+Q waits until it is closed.
+for _ in $(seq 30); do [ -z "$(other_window "" 0)" ] && break; sleep 0.1; done
+xdotool key --clearmodifiers ctrl+question
+HELP=$(other_window "" 5)
+sleep 0.3
+shot shortcuts.png
+check "Ctrl+? shows the keyboard shortcuts window" shortcuts.png test -n "$HELP"
+if [ -n "$HELP" ]; then
+    timeout 5 xdotool windowfocus --sync "$HELP" 2>/dev/null
+    xdotool key Escape
+    for _ in $(seq 30); do [ -z "$(other_window "" 0)" ] && break; sleep 0.1; done
+    check "Escape closes the shortcuts window" shortcuts.png test -z "$(other_window "" 0)"
+fi
+timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
 
 stop; status=$?
 check "Ctrl+Q quits with status 0 (got $status)" "" test "$status" -eq 0
+# After quitting, so that the teardown is checked too.
+check "no GTK warnings on stderr (model run, through quit)" "" no_gtk_warnings
 grep "^trace: summary" "$WORK/stderr.$RUN" | sed 's/^/gui:   /'
 
 # --- run 2: corrupt weights -------------------------------------------------------------
@@ -249,10 +322,11 @@ if start --weights "$WORK/corrupt.safetensors"; then
     check "corrupt weights: the error page is not blank" corrupt.png \
         $CHECK region "$WORK/corrupt.png" "$X0" $((Y0 + 60)) "$WIDTH" $((HEIGHT - 60))
     check "corrupt weights: stderr names the file" "" grep -F "digit-generator: $WORK/corrupt.safetensors" "$WORK/stderr.$RUN"
+    a11y_text "corrupt weights: the page says how to fix it" "How to fix:" corrupt.png
     check "corrupt weights: the app stays alive" corrupt.png kill -0 "$APP_PID"
-    check "no GTK warnings on stderr (error run)" "" no_gtk_warnings
     stop; status=$?
     check "corrupt weights: Ctrl+Q quits with status 0 (got $status)" "" test "$status" -eq 0
+    check "no GTK warnings on stderr (error run, through quit)" "" no_gtk_warnings
 else
     shot corrupt.png
     cat "$WORK/stderr.$RUN" > "$WORK/detail"

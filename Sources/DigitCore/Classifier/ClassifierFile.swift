@@ -5,7 +5,11 @@ public enum ClassifierFile {
     public static func load(path: String) throws -> Classifier {
         let (tensors, metadata) = try SafeTensors.read(path: path)
         guard let tag = metadata["architecture"] else {
-            throw ClassifierError.notAClassifier(path: path, reason: "its metadata has no \"architecture\" entry")
+            // CVAE weights are the other safetensors file users hold; name them.
+            let cvae = tensors["fc1.weight"] != nil && tensors["fc4.weight"] != nil
+            throw ClassifierError.notAClassifier(
+                path: path, reason: cvae ? "it holds CVAE weights, which go to --weights (its metadata has no \"architecture\" entry)"
+                    : "its metadata has no \"architecture\" entry")
         }
         guard tag.hasPrefix(ClassifierConfig.architectureTag + " ") else {
             throw ClassifierError.notAClassifier(path: path, reason: "architecture \"\(tag)\" is not \(ClassifierConfig.architectureTag)")

@@ -69,24 +69,21 @@ public enum SampleQuality {
     public static func evaluate(model: CVAE, classifier: Classifier, test: LabeledImages, train: LabeledImages? = nil,
                                 options: Options = Options()) throws -> Report {
         let c = model.config
-        guard classifier.config.inputs == c.pixels, classifier.config.classes == c.classes else {
-            throw ClassifierError.invalidInput(
-                "the classifier reads \(classifier.config.inputs) pixels and \(classifier.config.classes) classes, the model draws \(c.pixels) and \(c.classes)")
-        }
+        try checkCompatible(model: model, classifier: classifier)
         for set in [test, train].compactMap({ $0 }) where set.pixelsPerImage != c.pixels {
-            throw ClassifierError.invalidInput("images have \(set.pixelsPerImage) pixels, the model draws \(c.pixels)")
+            throw SampleQualityError.incompatibleImages(pixels: set.pixelsPerImage, modelPixels: c.pixels)
         }
         guard (1...10_000).contains(options.samples) else {
-            throw ClassifierError.invalidInput("samples per digit must be in 1...10000, got \(options.samples)")
+            throw SampleQualityError.invalidOptions("samples per digit must be in 1...10000, got \(options.samples)")
         }
         guard (2...10_000).contains(options.diversitySamples) else {
-            throw ClassifierError.invalidInput("diversity needs 2...10000 samples per digit, got \(options.diversitySamples)")
+            throw SampleQualityError.invalidOptions("diversity needs 2...10000 samples per digit, got \(options.diversitySamples)")
         }
         var digits: [Digit] = []
         for d in 0..<c.classes {
             let real = realImages(of: d, in: test, limit: options.diversitySamples)
             guard real.count >= 2 else {
-                throw ClassifierError.invalidInput("the test set has fewer than 2 images of digit \(d)")
+                throw SampleQualityError.tooFewRealImages(digit: d, count: real.count)
             }
             let n = max(options.samples, options.diversitySamples)
             let images = try model.sample(digit: d, count: n, seed: options.seed &+ UInt64(d),
@@ -111,6 +108,15 @@ public enum SampleQuality {
             digits.append(digit)
         }
         return Report(options: options, usedFittedPrior: model.usesFittedPrior(options.prior), digits: digits)
+    }
+
+    /// Throws unless `classifier` reads the images `model` draws (same pixels, same classes).
+    public static func checkCompatible(model: CVAE, classifier: Classifier) throws {
+        let c = model.config
+        guard classifier.config.inputs == c.pixels, classifier.config.classes == c.classes else {
+            throw SampleQualityError.incompatibleClassifier(inputs: classifier.config.inputs, classes: classifier.config.classes,
+                                                            modelPixels: c.pixels, modelClasses: c.classes)
+        }
     }
 
     /// The first `limit` test images of `digit`, as Float in [0, 1] (count may be smaller).

@@ -23,6 +23,13 @@ public enum WeightsFile {
             return (t.shape[0], t.shape[1])
         }
 
+        // The evaluation classifier is the other safetensors file users hold; say so instead of
+        // reporting a missing fc1.weight.
+        if tensors["fc1.weight"] == nil,
+           tensors[ClassifierConfig.weightName(0)] != nil
+            || metadata["architecture"]?.hasPrefix(ClassifierConfig.architectureTag) == true {
+            throw WeightsFileError.classifierFile(path: path)
+        }
         for (name, _) in CVAEConfig().tensorSpecs { _ = try tensor(name) }
         let fc4 = try matrix("fc4.weight")      // [P, H]
         let fc21 = try matrix("fc21.weight")    // [L, H]

@@ -11,6 +11,8 @@ public enum WeightsFileError: DigitCoreError, Equatable {
     case invalidModel(path: String, error: ModelError)
     /// `save` refuses a model whose parameters hold NaN or infinity.
     case nonFiniteParameter(path: String, name: String)
+    /// The file is the evaluation classifier (`ClassifierFile`), not a CVAE.
+    case classifierFile(path: String)
 
     public var description: String {
         switch self {
@@ -28,12 +30,16 @@ public enum WeightsFileError: DigitCoreError, Equatable {
             return "weights file \(path): \(error.description)"
         case .nonFiniteParameter(let path, let name):
             return "refusing to write \(path): parameter \(name) contains NaN or infinity"
+        case .classifierFile(let path):
+            return "\(path) is the evaluation classifier, not CVAE weights"
         }
     }
 
     public var hint: String? {
         switch self {
         case .nonFiniteParameter: return "training diverged; lower the learning rate"
+        case .classifierFile:
+            return "it is read by `digitgen eval --classifier`; --weights takes weights saved by `digitgen train` or exported from the PyTorch model"
         default: return "pass weights saved by `digitgen train` or exported from the PyTorch model"
         }
     }

@@ -17,7 +17,7 @@ extension PriorFitting {
         guard means.count == labels.count * latent, logvars.count == means.count else {
             throw ModelError.inconsistentShapes("\(means.count) latent values for \(labels.count) labels of size \(latent)")
         }
-        guard k >= 1 else { throw ModelError.inconsistentShapes("a prior needs at least 1 component per class, got \(k)") }
+        guard k >= 1 else { throw ModelError.invalidPriorFit("a prior needs at least 1 component per class, got \(k)") }
         var rng = Xoshiro256(seed: seed)
         var mus = [Float](), lvs = [Float]()
         mus.reserveCapacity(classes * k * latent)
@@ -25,7 +25,7 @@ extension PriorFitting {
         for c in 0..<classes {
             var idx = labels.indices.filter { labels[$0] == c }
             guard idx.count >= k else {
-                throw ModelError.inconsistentShapes("class \(c) has \(idx.count) images, fewer than \(k) components")
+                throw ModelError.tooFewImagesForPrior(digit: c, images: idx.count, components: k)
             }
             // The first k of a seeded shuffle: k images drawn without replacement.
             rng.shuffle(&idx)

@@ -34,6 +34,11 @@ public struct LatentPrior: Sendable, Equatable {
         guard weights.allSatisfy({ $0.isFinite && $0 >= 0 }),
               means.allSatisfy(\.isFinite), logvars.allSatisfy(\.isFinite)
         else { throw ModelError.nonFiniteParameter("prior") }
+        // exp(0.5 * 30) is about 3.3e6: anything wider is no fitted prior but a corrupt file,
+        // and would turn samples into infinities and the images into NaN.
+        guard logvars.allSatisfy({ abs($0) <= 30 }), means.allSatisfy({ abs($0) <= 1e4 }) else {
+            throw ModelError.priorOutOfRange
+        }
         self.classes = classes
         self.components = components
         self.latent = latent

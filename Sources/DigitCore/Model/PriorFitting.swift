@@ -26,12 +26,16 @@ public enum PriorFitting {
             throw ModelError.inconsistentShapes("\(means.count) latent values for \(labels.count) labels of size \(latent)")
         }
         let k = options.components
+        guard k >= 1 else { throw ModelError.invalidPriorFit("a prior needs at least 1 component per class, got \(k)") }
+        guard options.iterations >= 0 else {
+            throw ModelError.invalidPriorFit("EM needs a number of iterations >= 0, got \(options.iterations)")
+        }
         var weights = [Float](), mus = [Float](), logvars_ = [Float]()
         var rng = Xoshiro256(seed: options.seed)
         for c in 0..<classes {
             let idx = labels.indices.filter { labels[$0] == c }
             guard idx.count >= k else {
-                throw ModelError.inconsistentShapes("class \(c) has \(idx.count) images, fewer than \(k) components")
+                throw ModelError.tooFewImagesForPrior(digit: c, images: idx.count, components: k)
             }
             let x = idx.flatMap { i in (0..<latent).map { Double(means[i * latent + $0]) } }
             let v = idx.flatMap { i in (0..<latent).map { Double(logvars[i * latent + $0]).expClamped } }

@@ -50,6 +50,15 @@ public final class Evaluator {
         return LossParts(bce: sum.bce * scale, kl: sum.kl * scale)
     }
 
+    /// `negativeELBO` of each class's images on their own (nil for a class without images):
+    /// where the model fits the data worse, digit by digit.
+    public func negativeELBOByClass(_ data: LabeledImages, draws: Int = 5, seed: UInt64 = 0) throws -> [LossParts?] {
+        try check(data)
+        return try (0..<data.classes).map { c in
+            try data.only(label: c).map { try negativeELBO($0, draws: draws, seed: seed) }
+        }
+    }
+
     /// The K-sample importance-weighted bound, nats per image (an upper bound on -log p(x | y)).
     public func negativeIWAE(_ data: LabeledImages, samples k: Int, seed: UInt64 = 0,
                              progress: (Int) -> Void = { _ in }) throws -> Double {

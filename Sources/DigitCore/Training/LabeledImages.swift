@@ -35,6 +35,18 @@ public struct LabeledImages: Sendable {
                              pixels: Array(pixels[0..<k * pixelsPerImage]), labels: Array(labels[0..<k]))
     }
 
+    /// The images labelled `label`, in their order, or nil when there are none.
+    public func only(label: Int) -> LabeledImages? {
+        var keptPixels: [UInt8] = [], keptLabels: [UInt8] = []
+        for i in 0..<count where Int(labels[i]) == label {
+            keptPixels += pixels[i * pixelsPerImage..<(i + 1) * pixelsPerImage]
+            keptLabels.append(labels[i])
+        }
+        guard !keptLabels.isEmpty else { return nil }
+        return LabeledImages(count: keptLabels.count, pixelsPerImage: pixelsPerImage, classes: classes,
+                             pixels: keptPixels, labels: keptLabels)
+    }
+
     private init(count: Int, pixelsPerImage: Int, classes: Int, pixels: [UInt8], labels: [UInt8]) {
         self.count = count
         self.pixelsPerImage = pixelsPerImage

@@ -14,10 +14,20 @@ final class Application {
     init(options: Options, trace: Trace) {
         self.options = options
         self.trace = trace
-        app = cast(adw_application_new(Resources.appID, G_APPLICATION_DEFAULT_FLAGS))
+        // Single instance, so that a second launch presents the running window; but a launch
+        // with --weights asks for another model, which the running instance would ignore, so
+        // it runs on its own.
+        let flags = options.weightsPath == nil ? G_APPLICATION_DEFAULT_FLAGS : G_APPLICATION_NON_UNIQUE
+        app = cast(adw_application_new(Resources.appID, flags))
         g_set_application_name(MainWindow.appName)
         Signal.connect(rawPointer(app), "startup") { [weak self] in self?.startup() }
         Signal.connect(rawPointer(app), "activate") { [weak self] in self?.activate() }
+        // Teardown: the window (and with it every handler and draw function of its widgets)
+        // goes before the application.
+        Signal.connect(rawPointer(app), "shutdown") { [weak self] in
+            let window = self?.window
+            window?.destroy()
+        }
         // Read the weights while GTK starts up.
         service.load(path: options.weightsPath)
     }
@@ -55,7 +65,9 @@ final class Application {
 
     private func activate() {
         if window == nil {
-            window = MainWindow(app: app, service: service, trace: trace)
+            let created = MainWindow(app: app, service: service, trace: trace)
+            created.onDestroyed = { [weak self] in self?.window = nil }
+            window = created
         }
         window?.present()
     }

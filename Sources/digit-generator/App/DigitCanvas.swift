@@ -61,6 +61,7 @@ final class DigitCanvas {
         let amount = r.count < words.count ? words[r.count] : String(r.count)
         let noun = r.count == 1 ? "image" : "images"
         var text = "\(amount) generated \(noun) of the digit \(r.digit) (seed \(r.seed)"
+        if r.temperature != 1 { text += String(format: ", temperature %.2f", r.temperature) }
         for o in r.overrides { text += String(format: ", latent %d at %.2f", o.dimension, o.value) }
         return text + ")"
     }

@@ -18,6 +18,9 @@ final class MainWindow {
     private let errorPage: UnsafeMutablePointer<GtkWidget>
     private let toasts: UnsafeMutablePointer<GtkWidget>
     private var actions: [String: OpaquePointer] = [:]
+    private var destroyed = false
+    /// Called once when the GTK window is destroyed (closed, or `destroy` at shutdown).
+    var onDestroyed: (() -> Void)?
 
     private var digit = 7
     private var seed: UInt64 = 1
@@ -94,11 +97,26 @@ final class MainWindow {
         controls.setSensitive(false)
         updateTitle()
         service.onLoaded = { [weak self] outcome in self?.loaded(outcome) }
+        Signal.connect(rawPointer(window), "destroy") { [weak self] in self?.tearDown() }
     }
 
     func present() {
         gtk_window_present(cast(window))
         trace.milestone("window presented")
+    }
+
+    /// Destroys the window, which disconnects every handler of its widgets and releases
+    /// their closures; does nothing when it is gone already.
+    func destroy() {
+        if !destroyed { gtk_window_destroy(cast(window)) }
+    }
+
+    /// The window is going away: results still in flight have nowhere to go.
+    private func tearDown() {
+        destroyed = true
+        service.onResult = nil
+        service.onLoaded = nil
+        onDestroyed?()
     }
 
     // MARK: - Building
@@ -184,7 +202,8 @@ final class MainWindow {
 
     /// Points the sliders at the two dimensions that change the images most.
     private func effectsMeasured(_ effects: [Float]) {
-        guard let model else { return }
+        // The measurement may finish after the window was closed: its widgets are gone.
+        guard !destroyed, let model else { return }
         let ranked = LatentEffect.ranked(effects)
         for (i, slider) in controls.sliders.enumerated() where i < ranked.count {
             slider.configure(latent: model.latent, dimension: ranked[i])
@@ -199,10 +218,10 @@ final class MainWindow {
     private func showError(_ failure: LoadFailure) {
         FileHandle.standardError.write("digit-generator: \(failure.message)\n".data(using: .utf8) ?? Data())
         // Library messages start in lower case to fit after "digit-generator: " on stderr.
-        let sentence = failure.message.prefix(1).uppercased() + failure.message.dropFirst()
-        var text = Markup.escape(sentence)
+        let problem = failure.problem.prefix(1).uppercased() + failure.problem.dropFirst()
+        var text = MainWindow.markup(problem)
         if let path = failure.path { text += "\n\n<b>File:</b> " + Markup.escape(path) }
-        text += "\n\nStart with <tt>--weights FILE</tt> to use another model file."
+        text += "\n\n<b>How to fix:</b> " + MainWindow.markup(failure.fix)
         adw_status_page_set_description(opaque(errorPage), text)
         gtk_stack_set_visible_child_name(opaque(stack), "error")
         gtk_window_set_title(cast(window), "\(MainWindow.appName) — error")
@@ -211,15 +230,27 @@ final class MainWindow {
         controls.setSensitive(false)
     }
 
+    /// Pango markup for a message: escaped, with `code` spans in monospace.
+    static func markup(_ text: String) -> String {
+        var out = ""
+        for (i, part) in text.split(separator: "`", omittingEmptySubsequences: false).enumerated() {
+            let escaped = Markup.escape(String(part))
+            out += i % 2 == 1 ? "<tt>\(escaped)</tt>" : escaped
+        }
+        return out
+    }
+
     // MARK: - State changes
 
+    /// Every pick of a digit, the selected one included, shows five new samples of it (a new
+    /// seed, shown in the seed field, so the view can be typed back).
     private func select(digit d: Int) {
         guard model != nil else { return }
-        if d == digit { newSamples(); return }
-        digit = d
-        if let a = actions["select-digit"] { Actions.setState(a, int32: Int32(d)) }
-        updateTitle()
-        render(fromSlider: false)
+        if d != digit {
+            digit = d
+            if let a = actions["select-digit"] { Actions.setState(a, int32: Int32(d)) }
+        }
+        newSamples()
     }
 
     private func newSamples() {
@@ -295,6 +326,7 @@ final class MainWindow {
     }
 
     private func toast(_ text: String) {
+        guard !destroyed else { return }
         adw_toast_overlay_add_toast(opaque(toasts), adw_toast_new(Markup.escape(text)))
     }
 

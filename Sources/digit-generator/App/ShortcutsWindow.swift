@@ -21,6 +21,12 @@ enum ShortcutsWindow {
                       <property name="accelerator">space</property>
                       <property name="title">New samples of the current digit</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">&lt;alt&gt;a &lt;alt&gt;b</property>
+                      <property name="title">Focus latent slider A or B</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">&lt;alt&gt;t &lt;alt&gt;s</property>
+                      <property name="title">Focus the temperature or the seed</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">Left Right</property>
                       <property name="title">Move the focused slider</property></object></child>
                     <child><object class="GtkShortcutsShortcut">

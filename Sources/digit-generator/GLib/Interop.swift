@@ -1,4 +1,53 @@
 import CGtk
+import Foundation
+
+// The C-interop glue in one place: casts between GObject pointer types, signal connection
+// with Swift closures, and the hand-off of work to GTK's main thread.
+
+// MARK: - Casts
+
+// GTK's C cast macros (GTK_WINDOW(w), G_ACTION_MAP(w), ...) do not import into Swift.
+// A GObject instance struct starts with its parent's instance struct, so a pointer to an
+// object is also a pointer to each of its ancestors (and GLib checks interface casts at
+// run time in the callee). These helpers reinterpret such pointers. GTK's final types
+// (GtkDropDown, GtkSpinButton, ...) import as OpaquePointer, the others as typed pointers.
+
+/// Reinterprets a GObject pointer as one of its ancestor or interface types.
+@inline(__always)
+func cast<T, U>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<U> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: U.self)
+}
+
+/// Reinterprets an opaque GObject pointer (a final type) as a typed one.
+@inline(__always)
+func cast<U>(_ p: OpaquePointer) -> UnsafeMutablePointer<U> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: U.self)
+}
+
+/// A typed GObject pointer as an opaque one (for final types and interfaces).
+@inline(__always)
+func opaque<T>(_ p: UnsafeMutablePointer<T>) -> OpaquePointer { OpaquePointer(p) }
+
+/// Any GObject pointer as GLib's untyped `gpointer`.
+@inline(__always)
+func rawPointer<T>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(p) }
+
+@inline(__always)
+func rawPointer(_ p: OpaquePointer) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(p) }
+
+/// Calls `body` with a NULL-terminated C array of C strings, as GTK takes string lists.
+func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    var array: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
+    array.append(nil)
+    return array.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+/// A Swift string from a GLib-owned C string (not freed).
+func string(_ p: UnsafePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
+
+// MARK: - Signals
 
 // Signal connection. g_signal_connect is a macro, so handlers are connected with
 // g_signal_connect_data. A C callback cannot capture Swift state: each handler's closure
@@ -100,5 +149,52 @@ enum Signal {
 
     static func disconnect(_ instance: UnsafeMutableRawPointer, _ id: gulong) {
         if id != 0 { g_signal_handler_disconnect(instance, id) }
+    }
+}
+
+// MARK: - Main-thread hand-off
+
+// Hand-off to GTK's thread. While g_application_run owns the main thread, Swift's
+// DispatchQueue.main and @MainActor jobs never run on Linux, so results computed elsewhere
+// come back through GLib's default main context.
+
+enum MainContext {
+    /// Runs `body` once on the thread that runs GLib's default main context. Callable from
+    /// any thread; from the main thread itself it runs immediately. The closure's box is
+    /// released by the destroy-notify after the call (or if the source is dropped).
+    static func invoke(priority: Int32 = G_PRIORITY_DEFAULT, _ body: @escaping @Sendable () -> Void) {
+        let trampoline: GSourceFunc = { data in
+            ClosureBox<@Sendable () -> Void>.from(data)()
+            return 0  // G_SOURCE_REMOVE
+        }
+        g_main_context_invoke_full(nil, priority, trampoline,
+                                   ClosureBox<@Sendable () -> Void>(body).retainedPointer(), releaseBoxNotify)
+    }
+
+    /// Calls `body` every `milliseconds` on the main thread while it returns true.
+    /// Returns the source id for `remove`.
+    @discardableResult
+    static func timeout(milliseconds: UInt32, _ body: @escaping () -> Bool) -> guint {
+        let trampoline: GSourceFunc = { data in
+            ClosureBox<() -> Bool>.from(data)() ? 1 : 0
+        }
+        return g_timeout_add_full(G_PRIORITY_DEFAULT, milliseconds, trampoline,
+                                  ClosureBox<() -> Bool>(body).retainedPointer(), releaseBoxNotify)
+    }
+
+    static func remove(_ source: guint) {
+        if source != 0 { g_source_remove(source) }
+    }
+}
+
+/// A main-thread-only object that travels through a worker thread as a token and is
+/// dereferenced again only on the main thread (inside `MainContext.invoke`).
+struct MainThreadRef<T: AnyObject>: @unchecked Sendable {
+    private let object: T
+    init(_ object: T) { self.object = object }
+
+    var value: T {
+        assert(Thread.isMainThread, "MainThreadRef dereferenced off the main thread")
+        return object
     }
 }
