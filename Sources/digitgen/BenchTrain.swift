@@ -21,7 +21,7 @@ struct BenchTrain: ParsableCommand {
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Images per step.")
     var batchSize: Int = 128
 
-    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (default: all cores).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (the default is the number of cores).")
     var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, maxThreads)
 
     func validate() throws {

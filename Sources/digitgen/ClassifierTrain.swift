@@ -36,7 +36,7 @@ struct ClassifierTrain: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Hidden layer sizes, comma-separated (each 1-8192).", valueName: "h1,h2,..."))
     var hidden: String = "512,256"
 
-    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (default: all cores).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (the default is the number of cores).")
     var threads: Int?
 
     func validate() throws {

@@ -28,7 +28,7 @@ struct Eval: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Evaluate only the first N test images (default: all).")
     var limit: Int?
 
-    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (default: all cores).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (the default is the number of cores).")
     var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, maxThreads)
 
     @Flag(name: .long, help: "Print JSON instead of a table.")

@@ -29,7 +29,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Seed for initialisation, shuffling and noise.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (results are reproducible for a given count; default: all cores).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (results are reproducible for a given count; the default is the number of cores).")
     var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, maxThreads)
 
     @Option(name: .long, parsing: .unconditional, help: "Latent dimensions (1-\(Train.maxLatent)).")
