@@ -72,11 +72,8 @@ public final class CVAE: @unchecked Sendable {
             let xin = c.latent + c.classes
             let x = workspace.decoderInput, h = workspace.hidden
             // x = [z | one_hot(y)]          (b, L + C)
-            x.update(repeating: 0, count: b * xin)
-            for i in 0..<b {
-                (x + i * xin).update(from: z + (start + i) * c.latent, count: c.latent)
-                x[i * xin + c.latent + labels[start + i]] = 1
-            }
+            CVAE.concatOneHot(z + start * c.latent, width: c.latent, labels: labels + start, classes: c.classes,
+                              count: b, into: x)
             // h = relu(x fc3^T + b3)         (b, H)
             Linear.forward(x: x, batch: b, inFeatures: xin, outFeatures: c.hidden,
                            weight: parameters.pointer("fc3.weight"), bias: parameters.pointer("fc3.bias"), out: h)
@@ -135,6 +132,19 @@ public final class CVAE: @unchecked Sendable {
 
     deinit { fc4Transposed?.deallocate() }
 
+    /// x (count, width + classes) = [rows of `values` | one_hot(labels)], the input of fc1 and fc3.
+    @inline(__always)
+    static func concatOneHot(_ values: UnsafePointer<Float>, width: Int, labels: UnsafePointer<Int>, classes: Int,
+                             count: Int, into x: UnsafeMutablePointer<Float>) {
+        let stride = width + classes
+        for i in 0..<count {
+            let row = x + i * stride
+            row.update(from: values + i * width, count: width)
+            (row + width).update(repeating: 0, count: classes)
+            row[width + labels[i]] = 1
+        }
+    }
+
     // MARK: - Encoder
 
     /// Encodes images (count x pixels, values in [0, 1]) with their labels into the
@@ -149,11 +159,9 @@ public final class CVAE: @unchecked Sendable {
             workspace.reserve(batch: b, config: c)
             let xin = c.pixels + c.classes
             let x = workspace.encoderInput, h = workspace.hidden
-            x.update(repeating: 0, count: b * xin)
-            for i in 0..<b {
-                (x + i * xin).update(from: images + (start + i) * c.pixels, count: c.pixels)
-                x[i * xin + c.pixels + labels[start + i]] = 1
-            }
+            // x = [image | one_hot(y)]      (b, P + C)
+            CVAE.concatOneHot(images + start * c.pixels, width: c.pixels, labels: labels + start, classes: c.classes,
+                              count: b, into: x)
             Linear.forward(x: x, batch: b, inFeatures: xin, outFeatures: c.hidden,
                            weight: parameters.pointer("fc1.weight"), bias: parameters.pointer("fc1.bias"), out: h)
             Activation.relu(h, count: b * c.hidden)
