@@ -14,6 +14,11 @@ public struct ClassifierConfig: Sendable, Equatable {
     /// The tag written to `__metadata__["architecture"]`; `ClassifierFile.load` requires it.
     public static let architectureTag = "mlp-relu"
 
+    /// Largest layer width and layer count a file may ask for: the network allocates
+    /// 500-row workspaces per layer at load, so a crafted [1, 2^28] weight would otherwise
+    /// ask for half a terabyte.
+    public static let maxWidth = 1 << 16, maxLayers = 64
+
     public static let mnist = ClassifierConfig(inputs: 784, hidden: [512, 256], classes: 10)
 
     public init(inputs: Int = 784, hidden: [Int] = [512, 256], classes: Int = 10) {

@@ -14,7 +14,8 @@ public enum ClassifierFile {
         guard tag.hasPrefix(ClassifierConfig.architectureTag + " ") else {
             throw ClassifierError.notAClassifier(path: path, reason: "architecture \"\(tag)\" is not \(ClassifierConfig.architectureTag)")
         }
-        // Layer sizes from the weight shapes: fc1 [H1, P], fc2 [H2, H1], ...
+        // Layer sizes from the weight shapes: fc1 [H1, P], fc2 [H2, H1], ... Every size is
+        // bounded and every tensor's shape checked before anything is allocated for them.
         var widths: [Int] = []
         var layer = 0
         while let w = tensors[ClassifierConfig.weightName(layer)] {
@@ -25,19 +26,32 @@ public enum ClassifierFile {
             if widths.isEmpty { widths.append(w.shape[1]) }
             widths.append(w.shape[0])
             layer += 1
+            guard layer <= ClassifierConfig.maxLayers else {
+                throw ClassifierError.notAClassifier(path: path, reason: "it has more than \(ClassifierConfig.maxLayers) layers")
+            }
         }
         guard widths.count >= 2 else { throw ClassifierError.missingTensor(path: path, name: ClassifierConfig.weightName(0)) }
+        if let wide = widths.first(where: { $0 > ClassifierConfig.maxWidth }) {
+            throw ClassifierError.notAClassifier(
+                path: path, reason: "a layer of width \(wide) is above the limit of \(ClassifierConfig.maxWidth)")
+        }
         let config = ClassifierConfig(inputs: widths[0], hidden: Array(widths[1..<widths.count - 1]), classes: widths[widths.count - 1])
         guard tag == config.architecture else {
             throw ClassifierError.notAClassifier(path: path, reason: "architecture \"\(tag)\" does not match its tensors (\(config.architecture))")
         }
-        let store = ParameterStore(specs: config.tensorSpecs)
-        for (name, shape) in config.tensorSpecs {
+        let specs = config.tensorSpecs
+        guard ParameterStore.checkedCount(specs) != nil else {
+            throw ClassifierError.notAClassifier(path: path, reason: "its parameter count overflows")
+        }
+        var values: [(name: String, values: [Float])] = []
+        for (name, shape) in specs {
             guard let t = tensors[name] else { throw ClassifierError.missingTensor(path: path, name: name) }
             guard t.shape == shape else { throw ClassifierError.wrongShape(path: path, name: name, shape: t.shape, expected: shape) }
             guard t.values.allSatisfy(\.isFinite) else { throw ClassifierError.nonFinite(path: path, name: name) }
-            store.set(name, t.values)
+            values.append((name, t.values))
         }
+        let store = ParameterStore(specs: specs)
+        for (name, v) in values { store.set(name, v) }
         return try Classifier(config: config, parameters: store, metadata: metadata)
     }
 

@@ -35,24 +35,28 @@ public enum WeightsFile {
         let fc21 = try matrix("fc21.weight")    // [L, H]
         let fc1 = try matrix("fc1.weight")      // [H, P + C]
         let config = CVAEConfig(pixels: fc4.rows, classes: fc1.columns - fc4.rows, hidden: fc4.columns, latent: fc21.rows)
-        guard config.pixels > 0, config.hidden > 0, config.latent > 0 else {
-            throw WeightsFileError.invalidLayout(
-                path: path, reason: "pixels \(config.pixels), hidden \(config.hidden), latent \(config.latent) must all be positive")
-        }
-        guard config.classes > 0 else {
+        guard config.classes > 0 || config.pixels <= 0 else {
             throw WeightsFileError.invalidLayout(
                 path: path, reason: "fc1.weight has \(fc1.columns) inputs, which leaves no room for class labels beside \(config.pixels) pixels")
         }
-
-        let store = ParameterStore(specs: config.tensorSpecs)
-        for (name, shape) in config.tensorSpecs {
+        // Sizes first, then every tensor's shape against them, and only then any allocation:
+        // a crafted shape such as [0, 2^40] (no bytes at all) must not size a buffer.
+        if let problem = config.layoutProblem { throw WeightsFileError.invalidLayout(path: path, reason: problem) }
+        let specs = config.tensorSpecs
+        guard ParameterStore.checkedCount(specs) != nil else {
+            throw WeightsFileError.invalidLayout(path: path, reason: "the parameter count overflows")
+        }
+        var values: [(name: String, values: [Float])] = []
+        for (name, shape) in specs {
             let t = try tensor(name)
             guard t.shape == shape else {
                 throw WeightsFileError.wrongShape(path: path, name: name, shape: t.shape, expected: shape)
             }
             guard t.values.allSatisfy(\.isFinite) else { throw WeightsFileError.nonFinite(path: path, name: name) }
-            store.set(name, t.values)
+            values.append((name, t.values))
         }
+        let store = ParameterStore(specs: specs)
+        for (name, v) in values { store.set(name, v) }
 
         let prior = try loadPrior(tensors, config: config, path: path)
         do {
@@ -82,6 +86,10 @@ public enum WeightsFile {
                                                   expected: components > 0 ? shape : [config.classes, max(components, 1)])
             }
             guard t.values.allSatisfy(\.isFinite) else { throw WeightsFileError.nonFinite(path: path, name: name) }
+        }
+        if let i = w.values.firstIndex(where: { $0 < 0 }) {
+            throw WeightsFileError.negativePriorWeight(path: path, digit: i / components, component: i % components,
+                                                       value: w.values[i])
         }
         do {
             return try LatentPrior(classes: config.classes, components: components, latent: config.latent,

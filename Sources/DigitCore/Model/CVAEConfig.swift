@@ -37,4 +37,22 @@ public struct CVAEConfig: Sendable, Equatable, Codable {
     }
 
     public var parameterCount: Int { tensorSpecs.reduce(0) { $0 + $1.shape.reduce(1, *) } }
+
+    /// Largest sizes a model may have. Inference allocates workspaces of up to 256 rows of
+    /// pixels + classes, latent + classes and hidden values, so the sizes themselves (not only
+    /// the tensors' bytes) must be bounded: a file with a tensor of shape [1, 2^26] would
+    /// otherwise ask for 64 GB at the first decode. Hidden and latent match the training limits.
+    public static let maxPixels = 1 << 16, maxClasses = 1 << 12
+    public static let maxHidden = TrainingRecipe.maxHidden, maxLatent = TrainingRecipe.maxLatent
+
+    /// Why these sizes cannot be a model, or nil when they can: every size positive and within
+    /// its limit. Checked before anything is allocated for them.
+    public var layoutProblem: String? {
+        for (name, value, limit) in [("pixels", pixels, CVAEConfig.maxPixels), ("classes", classes, CVAEConfig.maxClasses),
+                                     ("hidden", hidden, CVAEConfig.maxHidden), ("latent", latent, CVAEConfig.maxLatent)] {
+            guard value > 0 else { return "\(name) size \(value) must be positive" }
+            guard value <= limit else { return "\(name) size \(value) is above the limit of \(limit)" }
+        }
+        return nil
+    }
 }

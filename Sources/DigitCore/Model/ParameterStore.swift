@@ -13,13 +13,38 @@ public final class ParameterStore: @unchecked Sendable {
     public let count: Int
     public let data: UnsafeMutablePointer<Float>
 
+    /// Total element count of `specs`, or nil when a dimension is negative or the count
+    /// overflows Int. Loaders check it (and every shape) before creating a store.
+    public static func checkedCount(_ specs: [(name: String, shape: [Int])]) -> Int? {
+        var total = 0
+        for s in specs {
+            var count = 1
+            for d in s.shape {
+                guard d >= 0 else { return nil }
+                let (product, overflow) = count.multipliedReportingOverflow(by: d)
+                guard !overflow else { return nil }
+                count = product
+            }
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else { return nil }
+            total = sum
+        }
+        return total
+    }
+
+    /// A zeroed store for `specs`. Sizes from files must be validated first (`checkedCount`,
+    /// the shapes); here an impossible layout is a programming error.
     public init(specs: [(name: String, shape: [Int])]) {
+        guard let total = ParameterStore.checkedCount(specs) else {
+            preconditionFailure("parameter layout overflows or has a negative dimension: \(specs.map(\.shape))")
+        }
         var vs: [View] = []
         var off = 0
         for s in specs {
             vs.append(View(name: s.name, shape: s.shape, offset: off))
             off += s.shape.reduce(1, *)
         }
+        assert(off == total)
         views = vs
         count = off
         data = .allocate(capacity: max(off, 1))
