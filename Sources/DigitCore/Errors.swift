@@ -24,6 +24,8 @@ public enum ModelError: DigitCoreError, Equatable {
     case inconsistentShapes(String)
     case nonFiniteParameter(String)
     case priorOutOfRange
+    /// A prior's mixture weight is negative (they are probabilities).
+    case negativePriorWeight(digit: Int, component: Int, value: Float)
     /// `PriorFitting` was given options it cannot use.
     case invalidPriorFit(String)
     /// A mixture of `components` per class needs at least that many images of every class.
@@ -41,6 +43,8 @@ public enum ModelError: DigitCoreError, Equatable {
         case .nonFiniteParameter(let name): return "tensor \(name) contains NaN or infinity"
         case .priorOutOfRange:
             return "prior tensors are out of range (a log-variance beyond ±30 or a mean beyond ±10000)"
+        case .negativePriorWeight(let d, let k, let v):
+            return "prior mixture weight \(v) of digit \(d), component \(k) is negative; mixture weights must be >= 0"
         case .invalidPriorFit(let s): return "cannot fit the prior: \(s)"
         case .tooFewImagesForPrior(let d, let n, let k):
             return "cannot fit the prior: digit \(d) has \(n) training images, fewer than \(k) components"

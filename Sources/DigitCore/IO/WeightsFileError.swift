@@ -7,6 +7,8 @@ public enum WeightsFileError: DigitCoreError, Equatable {
     case invalidLayout(path: String, reason: String)
     case wrongShape(path: String, name: String, shape: [Int], expected: [Int])
     case nonFinite(path: String, name: String)
+    /// prior.weights holds a negative mixture weight (weights are probabilities).
+    case negativePriorWeight(path: String, digit: Int, component: Int, value: Float)
     /// The tensors were read but the model rejected them.
     case invalidModel(path: String, error: ModelError)
     /// `save` refuses a model whose parameters hold NaN or infinity.
@@ -26,6 +28,8 @@ public enum WeightsFileError: DigitCoreError, Equatable {
             return "tensor \(name) has shape \(shape), expected \(expected) (in \(path))"
         case .nonFinite(let path, let name):
             return "tensor \(name) in \(path) contains NaN or infinity"
+        case .negativePriorWeight(let path, let digit, let component, let value):
+            return "tensor prior.weights in \(path) has a negative mixture weight \(value) (digit \(digit), component \(component)); mixture weights must be >= 0"
         case .invalidModel(let path, let error):
             return "weights file \(path): \(error.description)"
         case .nonFiniteParameter(let path, let name):

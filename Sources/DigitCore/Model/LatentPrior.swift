@@ -31,9 +31,11 @@ public struct LatentPrior: Sendable, Equatable {
             throw ModelError.inconsistentShapes(
                 "prior tensors do not agree (classes \(classes), components \(components), latent \(latent))")
         }
-        guard weights.allSatisfy({ $0.isFinite && $0 >= 0 }),
-              means.allSatisfy(\.isFinite), logvars.allSatisfy(\.isFinite)
+        guard weights.allSatisfy(\.isFinite), means.allSatisfy(\.isFinite), logvars.allSatisfy(\.isFinite)
         else { throw ModelError.nonFiniteParameter("prior") }
+        if let i = weights.firstIndex(where: { $0 < 0 }) {
+            throw ModelError.negativePriorWeight(digit: i / components, component: i % components, value: weights[i])
+        }
         // exp(0.5 * 30) is about 3.3e6: anything wider is no fitted prior but a corrupt file,
         // and would turn samples into infinities and the images into NaN.
         guard logvars.allSatisfy({ abs($0) <= 30 }), means.allSatisfy({ abs($0) <= 1e4 }) else {
