@@ -11,8 +11,21 @@ import Foundation
 /// strictly as the reference implementation does (every byte of the buffer belongs to exactly
 /// one tensor), so damaged files fail with an error naming the file and the tensor.
 public enum SafeTensors {
-    /// Headers above this size are treated as a sign of a file in another format.
-    public static let maxHeaderSize: UInt64 = 100_000_000
+    /// Largest JSON header read (16 MiB). Our weights have headers of about 3 KB and a
+    /// checkpoint's grows by its per-epoch history (about 150 bytes an epoch); a larger
+    /// header is a sign of a file in another format or a hostile one. The reference allows
+    /// 100 MB, but parsing that much JSON into Foundation objects takes seconds and gigabytes.
+    public static let maxHeaderSize: UInt64 = 16 << 20
+    /// Most tensors a header may list. Our files hold 10 (CVAE), 13 (with a prior) or 30
+    /// (a checkpoint); a PyTorch state_dict of a large model a few thousand.
+    public static let maxTensorCount = 10_000
+    /// Most JSON values (objects, arrays and their elements) in a header: 10,000 tensors of
+    /// 4-dimensional shape need about 100,000. Checked by a scan before the JSON is parsed,
+    /// so that a header of a million tiny entries fails at once instead of after seconds of
+    /// parsing and gigabytes of memory.
+    public static let maxHeaderValues = 250_000
+    /// Deepest nesting in a valid header: the root, a tensor entry, its shape list.
+    static let maxHeaderDepth = 8
 
     public static func read(path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         try parse(FileBytes.read(path: path), path: path)
@@ -50,6 +63,7 @@ public enum SafeTensors {
             throw SafeTensorsError.headerBeyondFile(path: path, length: n, fileSize: bytes.count)
         }
         let headerEnd = 8 + Int(n)
+        try scanHeader(bytes[8..<headerEnd], path: path)
         let (entries, metadata) = try parseHeader(Data(bytes[8..<headerEnd]), path: path)
         let bufferSize = bytes.count - headerEnd
 
@@ -120,6 +134,51 @@ public enum SafeTensors {
         }
     }
 
+    /// Counts the header's top-level members, JSON values and nesting depth without building
+    /// anything, and throws when one is beyond its limit. Only brackets, braces and commas
+    /// outside strings are looked at; the JSON parser judges everything else afterwards.
+    static func scanHeader(_ header: ArraySlice<UInt8>, path: String) throws {
+        var depth = 0, members = 0, values = 0
+        var inString = false, escaped = false, sawTopLevelContent = false
+        for byte in header {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                if depth == 1 { sawTopLevelContent = true }
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                values += 1
+                if depth > maxHeaderDepth {
+                    throw SafeTensorsError.headerTooComplex(path: path, reason: "it nests deeper than \(maxHeaderDepth) levels")
+                }
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+            case UInt8(ascii: ","):
+                values += 1
+                if depth == 1 { members += 1 }
+            default:
+                break
+            }
+            if members + (sawTopLevelContent ? 1 : 0) > maxTensorCount + 1 {
+                // + 1: the __metadata__ entry is a member but no tensor.
+                throw SafeTensorsError.tooManyTensors(path: path, limit: maxTensorCount)
+            }
+            if values > maxHeaderValues {
+                throw SafeTensorsError.headerTooComplex(path: path, reason: "it holds more than \(maxHeaderValues) JSON values")
+            }
+        }
+    }
+
     private static func parseHeader(_ data: Data, path: String) throws -> (entries: [Entry], metadata: [String: String]) {
         func malformed(_ reason: String) -> SafeTensorsError { .malformedHeader(path: path, reason: reason) }
         let json: Any
@@ -129,6 +188,10 @@ public enum SafeTensors {
             throw malformed("not valid JSON")
         }
         guard let object = json as? [String: Any] else { throw malformed("the header is not a JSON object") }
+        // The scan allowed one member more for __metadata__; now the exact count is known.
+        guard object.count - (object["__metadata__"] == nil ? 0 : 1) <= maxTensorCount else {
+            throw SafeTensorsError.tooManyTensors(path: path, limit: maxTensorCount)
+        }
 
         var metadata: [String: String] = [:]
         var entries: [Entry] = []

@@ -5,6 +5,10 @@ public enum SafeTensorsError: DigitCoreError, Equatable {
     case tooShort(path: String, size: Int)
     /// The header length is beyond any sane header (likely not a safetensors file at all).
     case headerLengthAbsurd(path: String, length: UInt64)
+    /// The header lists more tensors than `SafeTensors.maxTensorCount`.
+    case tooManyTensors(path: String, limit: Int)
+    /// The header's JSON is nested too deeply or holds too many values to be a tensor list.
+    case headerTooComplex(path: String, reason: String)
     /// The header length points past the end of the file.
     case headerBeyondFile(path: String, length: UInt64, fileSize: Int)
     /// The JSON header cannot be parsed or does not have the expected structure.
@@ -28,7 +32,11 @@ public enum SafeTensorsError: DigitCoreError, Equatable {
         case .tooShort(let path, let size):
             return "\(path) is too short for a safetensors file (\(size) bytes, need at least 8)"
         case .headerLengthAbsurd(let path, let length):
-            return "\(path) declares a \(length)-byte safetensors header, more than the 100 MB limit"
+            return "\(path) declares a \(length)-byte safetensors header, more than the limit of \(SafeTensors.maxHeaderSize) bytes (16 MiB)"
+        case .tooManyTensors(let path, let limit):
+            return "\(path) lists more than \(limit) tensors in its safetensors header, more than any model this program reads"
+        case .headerTooComplex(let path, let reason):
+            return "\(path) has a safetensors header that cannot be a tensor list: \(reason)"
         case .headerBeyondFile(let path, let length, let size):
             return "\(path) declares a \(length)-byte safetensors header but the file has only \(size) bytes"
         case .malformedHeader(let path, let reason):
