@@ -130,7 +130,10 @@ public final class CVAE: @unchecked Sendable {
         fc4Transposed = nil
     }
 
-    deinit { fc4Transposed?.deallocate() }
+    deinit {
+        fc4Transposed?.deallocate()
+        workspace.deallocate()
+    }
 
     /// x (count, width + classes) = [rows of `values` | one_hot(labels)], the input of fc1 and fc3.
     @inline(__always)
@@ -246,7 +249,8 @@ public final class CVAE: @unchecked Sendable {
     }
 }
 
-/// Buffers reused by `CVAE`'s inference; they only grow.
+/// Buffers reused by `CVAE`'s inference; they only grow. The owner calls `deallocate`
+/// once, when it goes away (CVAE.deinit).
 struct InferenceWorkspace {
     var capacity = 0
     var encoderInput = UnsafeMutablePointer<Float>.allocate(capacity: 1)
@@ -260,5 +264,11 @@ struct InferenceWorkspace {
         decoderInput = .allocate(capacity: batch * (c.latent + c.classes))
         hidden = .allocate(capacity: batch * c.hidden)
         capacity = batch
+    }
+
+    func deallocate() {
+        encoderInput.deallocate()
+        decoderInput.deallocate()
+        hidden.deallocate()
     }
 }
