@@ -4,6 +4,8 @@
 #   make install PREFIX=/usr/local    install binaries, weights, desktop file, metainfo, icons
 #   make data     put MNIST into data/mnist (copied from ../shared/mnist, or downloaded and verified)
 #   make bench    digitgen bench inference and bench train
+#   make fuzz SECONDS=N      build the libFuzzer targets and run each for N seconds (default 60)
+#   make sanitize            unit tests and a scripted GUI session under ASan+LSan, then TSan
 
 PREFIX ?= /usr/local
 APP_ID := io.github.digitgen.DigitGenerator
@@ -15,7 +17,8 @@ BUILD_PKGS := pkg-config libopenblas-dev zlib1g-dev libpng-dev libcairo2-dev lib
 TEST_PKGS := xvfb xauth xdotool imagemagick dbus dbus-x11 desktop-file-utils appstream python3 python3-pyatspi at-spi2-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build run test unit-test gui-test validate install uninstall data bench clean check-swift
+.PHONY: all deps test-deps build run test unit-test gui-test validate install uninstall data bench clean check-swift \
+        fuzz fuzz-build sanitize sanitize-asan sanitize-tsan
 
 all: build
 
@@ -48,6 +51,7 @@ test: test-deps
 	$(MAKE) build
 	$(MAKE) validate
 	$(MAKE) gui-test
+	$(MAKE) fuzz SECONDS=20
 
 unit-test:
 	$(SWIFT) build --build-tests
@@ -84,5 +88,19 @@ bench: build
 	$(RELEASE_BIN)/digitgen bench inference
 	$(RELEASE_BIN)/digitgen bench train
 
+# libFuzzer targets: one executable per directory of Tests/fuzz/targets (seeds in
+# Tests/fuzz/corpus/NAME), built with -sanitize=fuzzer,address into their own scratch path.
+# Adding a target: Tests/fuzz/targets/NAME/main.swift, seeds, and NAME on the next line.
+FUZZ_TARGETS := weights prior classifier idx png
+SECONDS ?= 60
+FUZZ_FLAGS := -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address \
+              -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -use-ld=lld
+
+fuzz-build: deps
+	for t in $(FUZZ_TARGETS); do DIGITGEN_FUZZ=1 $(SWIFT) build $(FUZZ_FLAGS) --product fuzz-$$t || exit 1; done
+
+fuzz: fuzz-build
+	bash Tests/fuzz/run.sh $(SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-asan .build-tsan

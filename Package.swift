@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -50,3 +51,17 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["DigitCore"]),
     ]
 )
+
+// libFuzzer harnesses, one executable per directory under Tests/fuzz/targets, built only with
+// DIGITGEN_FUZZ=1 (`make fuzz`): they call LLVMFuzzerRunDriver, which only binaries linked
+// with -sanitize=fuzzer have, so a plain `swift build` must not see them.
+if Context.environment["DIGITGEN_FUZZ"] == "1" {
+    package.targets.append(.target(name: "CLibFuzzer", path: "Tests/fuzz/CLibFuzzer"))
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Tests/fuzz/FuzzSupport"))
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tests/fuzz/targets")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+    for name in names.sorted() where !name.hasPrefix(".") {
+        package.targets.append(.executableTarget(name: "fuzz-" + name, dependencies: ["DigitCore", "FuzzSupport"],
+                                                 path: "Tests/fuzz/targets/" + name))
+    }
+}

@@ -3,7 +3,12 @@
 /// "mlp-relu P-H1-...-C". Sizes are read from the shapes and checked against the tag.
 public enum ClassifierFile {
     public static func load(path: String) throws -> Classifier {
-        let (tensors, metadata) = try SafeTensors.read(path: path)
+        try load(bytes: FileBytes.read(path: path), path: path)
+    }
+
+    /// The classifier in a safetensors file's bytes; `path` names it in errors.
+    public static func load(bytes: [UInt8], path: String) throws -> Classifier {
+        let (tensors, metadata) = try SafeTensors.parse(bytes, path: path)
         guard let tag = metadata["architecture"] else {
             // CVAE weights are the other safetensors file users hold; name them.
             let cvae = tensors["fc1.weight"] != nil && tensors["fc4.weight"] != nil

@@ -17,8 +17,9 @@ public enum Gzip {
     }
 
     /// Inflates a gzip or zlib stream (the header is detected), or several concatenated gzip
-    /// members as `gzip` itself writes them. `path` only names the source in errors.
-    public static func decompress(_ input: [UInt8], path: String) throws -> [UInt8] {
+    /// members as `gzip` itself writes them, up to `limit` bytes of output. `path` only names
+    /// the source in errors.
+    public static func decompress(_ input: [UInt8], path: String, limit: Int = maxDecompressedSize) throws -> [UInt8] {
         var stream = z_stream()
         // windowBits 15 + 32: maximum window, automatic gzip/zlib header detection.
         var status = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
@@ -30,7 +31,7 @@ public enum Gzip {
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
         defer { scratch.deallocate() }
         var output: [UInt8] = []
-        output.reserveCapacity(min(input.count * 5, maxDecompressedSize))
+        output.reserveCapacity(min(input.count * 5, limit))
 
         return try input.withUnsafeBufferPointer { inp -> [UInt8] in
             var consumed = 0
@@ -46,8 +47,8 @@ public enum Gzip {
                 // Never leave zlib holding pointers into the Swift array between calls.
                 stream.next_in = nil
                 stream.next_out = nil
-                guard output.count + produced <= maxDecompressedSize else {
-                    throw GzipError.tooLarge(path: path, limit: maxDecompressedSize)
+                guard output.count + produced <= limit else {
+                    throw GzipError.tooLarge(path: path, limit: limit)
                 }
                 output.append(contentsOf: UnsafeBufferPointer(start: scratch, count: produced))
 

@@ -11,7 +11,12 @@
 /// (see `LatentPrior`). The sizes P, C, H, L are read from the shapes; other tensors are ignored.
 public enum WeightsFile {
     public static func load(path: String) throws -> CVAE {
-        let (tensors, metadata) = try SafeTensors.read(path: path)
+        try load(bytes: FileBytes.read(path: path), path: path)
+    }
+
+    /// The model in a safetensors file's bytes; `path` names it in errors.
+    public static func load(bytes: [UInt8], path: String) throws -> CVAE {
+        let (tensors, metadata) = try SafeTensors.parse(bytes, path: path)
 
         func tensor(_ name: String) throws -> Tensor {
             guard let t = tensors[name] else { throw WeightsFileError.missingTensor(path: path, name: name) }
@@ -66,8 +71,9 @@ public enum WeightsFile {
         }
     }
 
-    /// The fitted prior when the file has all three prior tensors, nil when it has none.
-    private static func loadPrior(_ tensors: [String: Tensor], config: CVAEConfig, path: String) throws -> LatentPrior? {
+    /// The fitted prior when the file has all three prior tensors, nil when it has none,
+    /// for a model of `config` (whose sizes were validated).
+    public static func loadPrior(_ tensors: [String: Tensor], config: CVAEConfig, path: String) throws -> LatentPrior? {
         let present = LatentPrior.tensorNames.filter { tensors[$0] != nil }
         if present.isEmpty { return nil }
         guard let w = tensors["prior.weights"], let m = tensors["prior.means"], let v = tensors["prior.logvars"] else {
