@@ -102,5 +102,17 @@ fuzz-build: deps
 fuzz: fuzz-build
 	bash Tests/fuzz/run.sh $(SECONDS) $(FUZZ_TARGETS)
 
+# Unit tests, CLI tests and a scripted GUI session under ASan+LSan, then under TSan; fails on
+# any report with a frame in our code (suppressions for system libraries: Tests/sanitize/).
+sanitize: test-deps
+	$(MAKE) sanitize-asan
+	$(MAKE) sanitize-tsan
+
+sanitize-asan:
+	bash Tests/sanitize/run.sh asan
+
+sanitize-tsan:
+	bash Tests/sanitize/run.sh tsan
+
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan
