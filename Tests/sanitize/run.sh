@@ -42,6 +42,10 @@ echo "sanitize: $mode: unit and CLI tests"
 test_status=$?
 grep -E "error:|Executed .* tests" "$logs/tests.txt" | tail -3
 if [ "$test_status" -ne 0 ]; then echo "sanitize: $mode: tests failed (status $test_status)"; status=1; fi
+# A sanitizer that dies at startup leaves XCTest silent while swift test may still say 0.
+if ! grep -q -E "Executed [1-9][0-9]* tests, with 0 failures" "$logs/tests.txt"; then
+    echo "sanitize: $mode: the XCTest run did not complete"; tail -5 "$logs/tests.txt"; status=1
+fi
 
 echo "sanitize: $mode: scripted GUI session ($GUI_EVENTS events, then Ctrl+Q)"
 if ! bash Tests/gui/soak.sh "$GUI_EVENTS" "$scratch/debug/digit-generator" > "$logs/gui.txt" 2>&1; then
