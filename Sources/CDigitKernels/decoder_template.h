@@ -9,7 +9,7 @@
  *   float s (see vexp), VRCP(x) = an approximation of 1 / x (refined here by Newton's step)
  */
 #define NV (DK_TILE / VW)
-#define KU (8 / NV) /* independent accumulator chains per vector of the tile */
+#define KU (8 / NV > 1 ? 8 / NV : 1) /* sets of accumulators: 8 independent chains in all */
 
 /*
  * e^x for x <= 0: Cody-Waite reduction x = n ln2 + r, |r| <= ln2 / 2, then Cephes' degree-6
@@ -56,19 +56,24 @@ static KTARGET void KFN(sigmoid)(float *x, size_t count) {
 /*
  * One block of up to DK_BLOCK rows.
  *  1. fc3 + ReLU per row, as axpys over the packed w3t for the row's non-zero inputs (the
- *     one-hot label has one), then the row's active hidden units listed with their values.
- *  2. Per tile of 16 pixels (its weights: one contiguous block of hidden x 16 floats, read once
- *     from L2 and then from L1 for every row of the block), per row: the sum over the row's
- *     active units only, in 8 independent accumulator chains (FMA latency), plus the bias,
- *     then the sigmoid, stored.
+ *     one-hot label has one), then the row's active hidden units listed with their values,
+ *     and where each block of `kblock` hidden units starts in that list.
+ *  2. Per tile of 64 pixels and per block of hidden units (their weights: one contiguous
+ *     block of at most 24 KiB, read once from L2 and then from L1 for every row), per row:
+ *     the sum over the row's active units in that block only, in 8 independent accumulator
+ *     chains (FMA latency x 2 ports), each coefficient broadcast once for the 64 pixels.
+ *     Partial sums wait in `part` between blocks; after the last, bias and sigmoid, stored.
  */
 static KTARGET void KFN(decode)(const dk_decoder_pack *pk, const float *x, int batch,
                                 float *out, float *hidden_out, int apply_sigmoid, void *scratch) {
     const int zin = pk->zin, h16 = pk->hidden16, pixels = pk->pixels, hidden = pk->hidden;
-    float *h = (float *)scratch;                       /* DK_BLOCK x hidden16 */
-    float *coef = h + (size_t)DK_BLOCK * h16;          /* DK_BLOCK x hidden */
-    int *off = (int *)(coef + (size_t)DK_BLOCK * h16); /* DK_BLOCK x hidden */
-    int count[DK_BLOCK];
+    const int kblock = pk->kblock, kblocks = pk->kblocks;
+    float *h = (float *)scratch;                               /* DK_BLOCK x hidden16 */
+    float *coef = h + (size_t)DK_BLOCK * h16;                  /* DK_BLOCK x hidden16 */
+    int *off = (int *)(coef + (size_t)DK_BLOCK * h16);         /* DK_BLOCK x hidden16 */
+    int *bound = off + (size_t)DK_BLOCK * h16;                 /* DK_BLOCK x (kblocks + 1) */
+    float *part = (float *)(bound + (size_t)DK_BLOCK * (kblocks + 1));
+    part = (float *)(((uintptr_t)part + 63) & ~(uintptr_t)63); /* DK_BLOCK x DK_TILE */
     for (int b0 = 0; b0 < batch; b0 += DK_BLOCK) {
         const int nb = batch - b0 < DK_BLOCK ? batch - b0 : DK_BLOCK;
         for (int r = 0; r < nb; r++) {
@@ -84,11 +89,19 @@ static KTARGET void KFN(decode)(const dk_decoder_pack *pk, const float *x, int b
             }
             float *cr = coef + (size_t)r * h16;
             int *orow = off + (size_t)r * h16;
+            int *br = bound + (size_t)r * (kblocks + 1);
             int n = 0;
-            for (int k = 0; k < hidden; k++) {
-                if (hr[k] > 0.0f) { cr[n] = hr[k]; orow[n] = k * DK_TILE; n++; }
+            for (int kb = 0; kb < kblocks; kb++) {
+                br[kb] = n;
+                const int k1 = (kb + 1) * kblock < hidden ? (kb + 1) * kblock : hidden;
+                /* Branch-free: about half the units are active, in no predictable pattern. */
+                for (int k = kb * kblock; k < k1; k++) {
+                    cr[n] = hr[k];
+                    orow[n] = k * DK_TILE;
+                    n += hr[k] > 0.0f;
+                }
             }
-            count[r] = n;
+            br[kblocks] = n;
             if (hidden_out) {
                 float *ho = hidden_out + (size_t)(b0 + r) * hidden;
                 for (int k = 0; k < hidden; k++) ho[k] = hr[k] > 0.0f ? hr[k] : 0.0f;
@@ -98,37 +111,45 @@ static KTARGET void KFN(decode)(const dk_decoder_pack *pk, const float *x, int b
             const float *wt = pk->w4t + (size_t)t * hidden * DK_TILE;
             const int p0 = t * DK_TILE;
             const int valid = pixels - p0 < DK_TILE ? pixels - p0 : DK_TILE;
-            for (int r = 0; r < nb; r++) {
-                const float *cr = coef + (size_t)r * h16;
-                const int *orow = off + (size_t)r * h16;
-                const int n = count[r];
-                VF acc[KU][NV];
-                for (int u = 0; u < KU; u++) for (int v = 0; v < NV; v++) acc[u][v] = VZERO;
-                int k = 0;
-                for (; k + KU <= n; k += KU) {
-                    for (int u = 0; u < KU; u++) {
-                        const VF c = VSET1(cr[k + u]);
-                        const float *w = wt + orow[k + u];
-                        for (int v = 0; v < NV; v++) acc[u][v] = VFMA(c, VLOAD(w + v * VW), acc[u][v]);
+            for (int kb = 0; kb < kblocks; kb++) {
+                const int last = kb == kblocks - 1;
+                for (int r = 0; r < nb; r++) {
+                    const float *cr = coef + (size_t)r * h16;
+                    const int *orow = off + (size_t)r * h16;
+                    const int *br = bound + (size_t)r * (kblocks + 1);
+                    float *pr = part + (size_t)r * DK_TILE;
+                    VF acc[KU][NV];
+                    for (int v = 0; v < NV; v++) acc[0][v] = kb == 0 ? VZERO : VLOAD(pr + v * VW);
+                    for (int u = 1; u < KU; u++) for (int v = 0; v < NV; v++) acc[u][v] = VZERO;
+                    int k = br[kb];
+                    const int k1 = br[kb + 1];
+                    for (; k + KU <= k1; k += KU) {
+                        for (int u = 0; u < KU; u++) {
+                            const VF c = VSET1(cr[k + u]);
+                            const float *w = wt + orow[k + u];
+                            for (int v = 0; v < NV; v++) acc[u][v] = VFMA(c, VLOAD(w + v * VW), acc[u][v]);
+                        }
                     }
+                    for (; k < k1; k++) {
+                        const VF c = VSET1(cr[k]);
+                        const float *w = wt + orow[k];
+                        for (int v = 0; v < NV; v++) acc[0][v] = VFMA(c, VLOAD(w + v * VW), acc[0][v]);
+                    }
+                    for (int v = 0; v < NV; v++)
+                        for (int u = 1; u < KU; u++) acc[0][v] = VADD(acc[0][v], acc[u][v]);
+                    if (!last) {
+                        for (int v = 0; v < NV; v++) VSTORE(pr + v * VW, acc[0][v]);
+                        continue;
+                    }
+                    float *o = out + (size_t)(b0 + r) * pixels + p0;
+                    float *dst = valid == DK_TILE ? o : pr;
+                    for (int v = 0; v < NV; v++) {
+                        VF s = VADD(acc[0][v], VLOAD(pk->b4 + p0 + v * VW));
+                        if (apply_sigmoid) s = KFN(vsigmoid)(s);
+                        VSTORE(dst + v * VW, s);
+                    }
+                    if (dst == pr) for (int i = 0; i < valid; i++) o[i] = pr[i];
                 }
-                for (; k < n; k++) {
-                    const VF c = VSET1(cr[k]);
-                    const float *w = wt + orow[k];
-                    for (int v = 0; v < NV; v++) acc[0][v] = VFMA(c, VLOAD(w + v * VW), acc[0][v]);
-                }
-                float *o = out + (size_t)(b0 + r) * pixels + p0;
-                float tmp[DK_TILE];
-                float *dst = valid == DK_TILE ? o : tmp;
-                for (int v = 0; v < NV; v++) {
-                    for (int half = KU / 2; half >= 1; half /= 2)
-                        for (int u = 0; u < half; u++) acc[u][v] = VADD(acc[u][v], acc[u + half][v]);
-                    VF s = acc[0][v];
-                    s = VADD(s, VLOAD(pk->b4 + p0 + v * VW));
-                    if (apply_sigmoid) s = KFN(vsigmoid)(s);
-                    VSTORE(dst + v * VW, s);
-                }
-                if (dst == tmp) for (int i = 0; i < valid; i++) o[i] = tmp[i];
             }
         }
     }

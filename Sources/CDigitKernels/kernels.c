@@ -23,7 +23,9 @@ dk_decoder_pack *dk_decoder_pack_create(int zin, int hidden, int pixels) {
     p->zin = zin;
     p->hidden = hidden;
     p->pixels = pixels;
-    p->hidden16 = round_up(hidden, DK_TILE);
+    p->hidden16 = round_up(hidden, 16);
+    p->kblocks = (int)(((size_t)hidden * DK_TILE * 4 + 24575) / 24576);
+    p->kblock = (hidden + p->kblocks - 1) / p->kblocks;
     p->tiles = round_up(pixels, DK_TILE) / DK_TILE;
     size_t n3 = (size_t)zin * p->hidden16, n4 = (size_t)p->tiles * hidden * DK_TILE;
     p->w3t = aligned_alloc(64, round_up((int)(n3 * 4), 64));
@@ -56,7 +58,8 @@ void dk_decoder_pack_fill(dk_decoder_pack *p, const float *w3, const float *b3,
 }
 
 size_t dk_decode_scratch_bytes(const dk_decoder_pack *p) {
-    return (size_t)DK_BLOCK * p->hidden16 * 3 * 4 + 64;
+    /* h, coef, off (hidden16 each), block bounds (kblocks + 1) per row; partial sums per row. */
+    return (size_t)DK_BLOCK * ((size_t)p->hidden16 * 3 + p->kblocks + 1 + DK_TILE) * 4 + 128;
 }
 
 /* ---- Portable baseline: the same algorithm in plain C (the compiler may vectorise it). ---- */
@@ -88,7 +91,7 @@ static void scalar_decode(const dk_decoder_pack *pk, const float *x, int batch,
         }
         int n = 0;
         for (int k = 0; k < hidden; k++)
-            if (h[k] > 0.0f) { coef[n] = h[k]; off[n] = k * DK_TILE; n++; }
+            { coef[n] = h[k]; off[n] = k * DK_TILE; n += h[k] > 0.0f; }
         if (hidden_out)
             for (int k = 0; k < hidden; k++) hidden_out[(size_t)r * hidden + k] = h[k] > 0.0f ? h[k] : 0.0f;
         for (int t = 0; t < pk->tiles; t++) {

@@ -23,8 +23,8 @@ enum {
     DK_KERNEL_AVX512 = 2,
 };
 
-/* Pixels per tile of the packed fc4 weights (one AVX-512 vector, two AVX2 vectors). */
-#define DK_TILE 16
+/* Pixels per tile of the packed fc4 weights (four AVX-512 vectors, eight AVX2 vectors). */
+#define DK_TILE 64
 
 /* 1 when this CPU can run `kernel`. */
 int dk_kernel_supported(int kernel);
@@ -35,13 +35,15 @@ int dk_kernel_best(void);
  * The decoder's weights, packed for the kernels:
  *   w3t  (zin, hidden16)      fc3.weight transposed, hidden padded with zero columns to hidden16
  *   b3   (hidden16)           fc3.bias, zero padded (padding units are never active)
- *   w4t  (tiles, hidden, 16)  fc4.weight transposed and cut into tiles of 16 pixels, so that a
- *                             tile's weights for all hidden units are one contiguous block
- *   b4   (tiles * 16)         fc4.bias, zero padded
+ *   w4t  (tiles, hidden, 64)  fc4.weight transposed and cut into tiles of 64 pixels, so that a
+ *                             tile's weights for a block of hidden units are one contiguous
+ *                             block (kblock x 256 bytes, at most 24 KiB: it stays in L1)
+ *   b4   (tiles * 64)         fc4.bias, zero padded
  */
 typedef struct dk_decoder_pack {
     int zin, hidden, pixels;
     int hidden16, tiles;
+    int kblock, kblocks; /* hidden units per block: a tile's weights for one block fit in L1 */
     float *w3t, *b3, *w4t, *b4;
 } dk_decoder_pack;
 
