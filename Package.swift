@@ -29,8 +29,15 @@ let package = Package(
         // libpng calls under setjmp in C, so that libpng's longjmp never crosses Swift frames.
         .target(name: "CPNGShim", dependencies: ["CPNG"]),
 
+        // Fused decoder kernels (AVX-512F, AVX2 + FMA, portable C) chosen at run time.
+        // Always optimised, so that debug builds (the unit tests) run the same machine code's
+        // shape as release builds.
+        .target(name: "CDigitKernels",
+                cSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("m")]),
+
         // The model, training and file formats. Never imports GTK.
-        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGShim"]),
+        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGShim", "CDigitKernels"]),
 
         // Command-line tool.
         .executableTarget(

@@ -30,6 +30,8 @@ public enum ModelError: DigitCoreError, Equatable {
     case invalidPriorFit(String)
     /// A mixture of `components` per class needs at least that many images of every class.
     case tooFewImagesForPrior(digit: Int, images: Int, components: Int)
+    /// `DIGITGEN_KERNEL` names no kernel, or one this CPU cannot run.
+    case invalidKernel(String)
 
     public var description: String {
         switch self {
@@ -48,6 +50,7 @@ public enum ModelError: DigitCoreError, Equatable {
         case .invalidPriorFit(let s): return "cannot fit the prior: \(s)"
         case .tooFewImagesForPrior(let d, let n, let k):
             return "cannot fit the prior: digit \(d) has \(n) training images, fewer than \(k) components"
+        case .invalidKernel(let s): return s
         }
     }
 

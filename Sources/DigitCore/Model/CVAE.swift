@@ -3,9 +3,11 @@ import Foundation
 /// A conditional VAE (Kingma et al. 2014, "Semi-supervised learning with deep generative
 /// models"; Sohn et al. 2015) in the seed's architecture, see `CVAEConfig`.
 ///
-/// Inference only: `encode`, `decode`, `sample`. Batched through sgemm with workspaces that
-/// are reused between calls. Safe to call from any thread: calls are serialised by a lock,
-/// so a background queue can decode while another thread reads `config` or `prior`.
+/// Inference: `encode`, `decode`, `sample`, on the one encoder and decoder forward pass that
+/// training and evaluation use too (`EncoderPass`, `DecoderPass`, over typed weight views
+/// resolved once). Buffers are reused between calls and freed with the model. Safe to call
+/// from any thread: calls are serialised by a lock, so a background queue can decode while
+/// another thread reads `config` or `prior`.
 public final class CVAE: @unchecked Sendable {
     public let config: CVAEConfig
     public let parameters: ParameterStore
@@ -13,17 +15,35 @@ public final class CVAE: @unchecked Sendable {
     /// Free-form metadata from the weights file (`__metadata__`).
     public let metadata: [String: String]
 
+    /// The layers as typed views into `parameters`.
+    public let weights: CVAEWeights
+
     private let lock = NSLock()
-    private var workspace = InferenceWorkspace()
+    private var passes: InferencePasses?
 
     /// Largest batch processed at once; larger requests are split into chunks of this size.
     static let chunk = 256
-    /// Batches up to this size (the app's clicks and slider drags) decode fc4 as one axpy per
-    /// active hidden unit: after the ReLU about half of them are zero, and for a few rows this
-    /// beats sgemm, which packs the whole 784 x 400 weight matrix on every call.
-    static let sparseBatchLimit = 16
-    /// fc4.weight transposed to (H, P), built on the first small-batch decode.
-    private var fc4Transposed: UnsafeMutablePointer<Float>?
+
+    /// Threads for inference (rows of large batches are split over them; see `DecoderPass`).
+    /// Default: 2, or 1 on a one-core machine.
+    public var threads: Int {
+        get { lock.lock(); defer { lock.unlock() }; return _threads }
+        set { lock.lock(); defer { lock.unlock() }; _threads = max(1, newValue); passes = nil }
+    }
+    private var _threads = min(2, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// The decoder path: nil (the default) takes `DIGITGEN_KERNEL` when set, else the
+    /// automatic choice (`DecoderKernel.automatic(rows:)`). Tests set it to run each path.
+    public var kernel: DecoderKernel? {
+        get { lock.lock(); defer { lock.unlock() }; return _kernel }
+        set { lock.lock(); defer { lock.unlock() }; _kernel = newValue }
+    }
+    private var _kernel: DecoderKernel?
+
+    /// The path a decode of `rows` rows takes.
+    public func kernel(forRows rows: Int) -> DecoderKernel {
+        kernel ?? DecoderKernel.forced ?? DecoderKernel.automatic(rows: rows)
+    }
 
     public init(config: CVAEConfig, parameters: ParameterStore,
                 prior: LatentPrior? = nil, metadata: [String: String] = [:]) throws {
@@ -37,8 +57,17 @@ public final class CVAE: @unchecked Sendable {
         }
         self.config = config
         self.parameters = parameters
+        self.weights = CVAEWeights(parameters, config: config)
         self.prior = prior
         self.metadata = metadata
+    }
+
+    /// The passes and their buffers, built on first use; callers hold `lock`.
+    private func inferencePasses() -> InferencePasses {
+        if let passes { return passes }
+        let p = InferencePasses(config: config, capacity: CVAE.chunk, threads: _threads)
+        passes = p
+        return p
     }
 
     /// A freshly initialised model, as PyTorch's nn.Linear does it:
@@ -60,35 +89,21 @@ public final class CVAE: @unchecked Sendable {
     // MARK: - Decoder
 
     /// Decodes `count` latent vectors (count x L, row-major) with their labels into pixel
-    /// probabilities in [0, 1] (count x pixels). No allocation once the workspace has grown.
+    /// probabilities in [0, 1] (count x pixels). No allocation after the first call.
     public func decode(z: UnsafePointer<Float>, labels: UnsafePointer<Int>, count: Int,
                        into out: UnsafeMutablePointer<Float>) {
         lock.lock(); defer { lock.unlock() }
-        let c = config
+        let c = config, ps = inferencePasses()
+        let kernel = _kernel ?? DecoderKernel.forced ?? DecoderKernel.automatic(rows: count)
         var start = 0
         while start < count {
             let b = min(CVAE.chunk, count - start)
-            workspace.reserve(batch: b, config: c)
-            let xin = c.latent + c.classes
-            let x = workspace.decoderInput, h = workspace.hidden
             // x = [z | one_hot(y)]          (b, L + C)
             CVAE.concatOneHot(z + start * c.latent, width: c.latent, labels: labels + start, classes: c.classes,
-                              count: b, into: x)
-            // h = relu(x fc3^T + b3)         (b, H)
-            Linear.forward(x: x, batch: b, inFeatures: xin, outFeatures: c.hidden,
-                           weight: parameters.pointer("fc3.weight"), bias: parameters.pointer("fc3.bias"), out: h)
-            Activation.relu(h, count: b * c.hidden)
-            // out = sigmoid(h fc4^T + b4)    (b, P)
-            let o = out + start * c.pixels
-            if b <= CVAE.sparseBatchLimit {
-                Linear.forwardSparseInput(x: h, batch: b, inFeatures: c.hidden, outFeatures: c.pixels,
-                                          weightTransposed: transposedFC4(), bias: parameters.pointer("fc4.bias"),
-                                          out: o)
-            } else {
-                Linear.forward(x: h, batch: b, inFeatures: c.hidden, outFeatures: c.pixels,
-                               weight: parameters.pointer("fc4.weight"), bias: parameters.pointer("fc4.bias"), out: o)
-            }
-            Activation.sigmoid(o, count: b * c.pixels)
+                              count: b, into: ps.decoderInput)
+            // out = sigmoid(relu(x fc3^T + b3) fc4^T + b4)    (b, P)
+            ps.decoder.forward(weights, store: parameters, input: ps.decoderInput, count: b, hidden: nil,
+                               out: out + start * c.pixels, sigmoid: true, kernel: kernel)
             start += b
         }
     }
@@ -112,29 +127,6 @@ public final class CVAE: @unchecked Sendable {
         return out
     }
 
-    /// The cached transpose of fc4.weight; callers hold `lock`.
-    private func transposedFC4() -> UnsafePointer<Float> {
-        if let t = fc4Transposed { return UnsafePointer(t) }
-        let c = config, w = parameters.pointer("fc4.weight")
-        let t = UnsafeMutablePointer<Float>.allocate(capacity: c.hidden * c.pixels)
-        for p in 0..<c.pixels { for h in 0..<c.hidden { t[h * c.pixels + p] = w[p * c.hidden + h] } }
-        fc4Transposed = t
-        return UnsafePointer(t)
-    }
-
-    /// Must be called after changing `parameters` in place (training does), so that cached
-    /// derived weights are rebuilt.
-    public func parametersDidChange() {
-        lock.lock(); defer { lock.unlock() }
-        fc4Transposed?.deallocate()
-        fc4Transposed = nil
-    }
-
-    deinit {
-        fc4Transposed?.deallocate()
-        workspace.deallocate()
-    }
-
     /// x (count, width + classes) = [rows of `values` | one_hot(labels)], the input of fc1 and fc3.
     @inline(__always)
     static func concatOneHot(_ values: UnsafePointer<Float>, width: Int, labels: UnsafePointer<Int>, classes: Int,
@@ -155,25 +147,15 @@ public final class CVAE: @unchecked Sendable {
     public func encode(images: UnsafePointer<Float>, labels: UnsafePointer<Int>, count: Int,
                        mean: UnsafeMutablePointer<Float>, logvar: UnsafeMutablePointer<Float>) {
         lock.lock(); defer { lock.unlock() }
-        let c = config
+        let c = config, ps = inferencePasses()
         var start = 0
         while start < count {
             let b = min(CVAE.chunk, count - start)
-            workspace.reserve(batch: b, config: c)
-            let xin = c.pixels + c.classes
-            let x = workspace.encoderInput, h = workspace.hidden
             // x = [image | one_hot(y)]      (b, P + C)
             CVAE.concatOneHot(images + start * c.pixels, width: c.pixels, labels: labels + start, classes: c.classes,
-                              count: b, into: x)
-            Linear.forward(x: x, batch: b, inFeatures: xin, outFeatures: c.hidden,
-                           weight: parameters.pointer("fc1.weight"), bias: parameters.pointer("fc1.bias"), out: h)
-            Activation.relu(h, count: b * c.hidden)
-            Linear.forward(x: h, batch: b, inFeatures: c.hidden, outFeatures: c.latent,
-                           weight: parameters.pointer("fc21.weight"), bias: parameters.pointer("fc21.bias"),
-                           out: mean + start * c.latent)
-            Linear.forward(x: h, batch: b, inFeatures: c.hidden, outFeatures: c.latent,
-                           weight: parameters.pointer("fc22.weight"), bias: parameters.pointer("fc22.bias"),
-                           out: logvar + start * c.latent)
+                              count: b, into: ps.encoderInput)
+            ps.encoder.forward(weights, input: ps.encoderInput, count: b, hidden: ps.hidden,
+                               mean: mean + start * c.latent, logvar: logvar + start * c.latent)
             start += b
         }
     }
@@ -249,26 +231,24 @@ public final class CVAE: @unchecked Sendable {
     }
 }
 
-/// Buffers reused by `CVAE`'s inference; they only grow. The owner calls `deallocate`
-/// once, when it goes away (CVAE.deinit).
-struct InferenceWorkspace {
-    var capacity = 0
-    var encoderInput = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    var decoderInput = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    var hidden = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+/// `CVAE`'s inference passes and their input buffers, for up to `capacity` rows; freed with it.
+final class InferencePasses {
+    let encoder: EncoderPass
+    let decoder: DecoderPass
+    let encoderInput: UnsafeMutablePointer<Float>   // (capacity, P + C)
+    let decoderInput: UnsafeMutablePointer<Float>   // (capacity, L + C)
+    let hidden: UnsafeMutablePointer<Float>         // (capacity, H)
 
-    mutating func reserve(batch: Int, config c: CVAEConfig) {
-        guard batch > capacity else { return }
-        encoderInput.deallocate(); decoderInput.deallocate(); hidden.deallocate()
-        encoderInput = .allocate(capacity: batch * (c.pixels + c.classes))
-        decoderInput = .allocate(capacity: batch * (c.latent + c.classes))
-        hidden = .allocate(capacity: batch * c.hidden)
-        capacity = batch
+    init(config c: CVAEConfig, capacity: Int, threads: Int) {
+        let linear = ParallelLinear(threads: threads)
+        encoder = EncoderPass(config: c, capacity: capacity, linear: linear)
+        decoder = DecoderPass(config: c, capacity: capacity, linear: linear)
+        encoderInput = .allocate(capacity: capacity * (c.pixels + c.classes))
+        decoderInput = .allocate(capacity: capacity * (c.latent + c.classes))
+        hidden = .allocate(capacity: capacity * c.hidden)
     }
 
-    func deallocate() {
-        encoderInput.deallocate()
-        decoderInput.deallocate()
-        hidden.deallocate()
+    deinit {
+        encoderInput.deallocate(); decoderInput.deallocate(); hidden.deallocate()
     }
 }

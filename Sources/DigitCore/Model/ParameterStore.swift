@@ -12,6 +12,13 @@ public final class ParameterStore: @unchecked Sendable {
     public let views: [View]
     public let count: Int
     public let data: UnsafeMutablePointer<Float>
+    /// Counts changes of the values: `set`, `zero`, `Adam.update` and checkpoint restores bump it,
+    /// and code that writes through `data` calls `markChanged()`. Derived copies of the weights
+    /// (the decoder's packed fc3/fc4) are rebuilt when it moves, so nobody has to invalidate them.
+    public private(set) var generation: UInt64 = 0
+
+    /// Records that the values changed (after writing through `data`).
+    public func markChanged() { generation &+= 1 }
 
     /// Total element count of `specs`, or nil when a dimension is negative or the count
     /// overflows Int. Loaders check it (and every shape) before creating a store.
@@ -55,6 +62,7 @@ public final class ParameterStore: @unchecked Sendable {
     public convenience init(copying other: ParameterStore) {
         self.init(specs: other.views.map { ($0.name, $0.shape) })
         data.update(from: other.data, count: count)
+        markChanged()
     }
 
     deinit { data.deallocate() }
@@ -76,9 +84,10 @@ public final class ParameterStore: @unchecked Sendable {
         guard let v = view(name) else { preconditionFailure("no parameter named \(name)") }
         precondition(values.count == v.count, "\(name): \(values.count) values for \(v.count)")
         values.withUnsafeBufferPointer { (data + v.offset).update(from: $0.baseAddress!, count: v.count) }
+        markChanged()
     }
 
-    public func zero() { data.update(repeating: 0, count: count) }
+    public func zero() { data.update(repeating: 0, count: count); markChanged() }
 
     public var buffer: UnsafeMutableBufferPointer<Float> { .init(start: data, count: count) }
 

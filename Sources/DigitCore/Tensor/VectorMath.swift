@@ -33,21 +33,6 @@ enum VectorMath {
         return p * scale
     }
 
-    /// The logistic function in place: 1 / (1 + e^-x), computed from e^-|x| so that
-    /// nothing overflows: x >= 0 gives 1 / (1 + e), x < 0 gives e / (1 + e).
-    @inline(__always)
-    static func sigmoid(_ x: UnsafeMutablePointer<Float>, count: Int) {
-        var i = 0
-        while i + 8 <= count {
-            let v = load(x + i)
-            let e = expNonPositive(v.replacing(with: -v, where: v .> 0))
-            let d = 1 / (1 + e)
-            store(d.replacing(with: e * d, where: v .< 0), x + i)
-            i += 8
-        }
-        while i < count { x[i] = 1 / (1 + (-x[i]).exp); i += 1 }
-    }
-
     /// Lane-wise square root. Swift's `squareRoot()` on SIMD types becomes eight calls
     /// guarded for errno; SSE's sqrtps is exact (IEEE) and four lanes at a time.
     @inline(__always)

@@ -49,6 +49,7 @@ public final class Adam {
             let r = ParallelLinear.range(part: part, parts: parts, of: n)
             Adam.update(p + r.lowerBound, g + r.lowerBound, m + r.lowerBound, v + r.lowerBound, count: r.count, c)
         }
+        parameters.markChanged()
     }
 
     struct Constants {

@@ -22,11 +22,16 @@ public struct LossParts: Sendable, Equatable {
 /// with KL(N(mu, sigma^2) || N(0, I)) = -1/2 sum(1 + logvar - mu^2 - exp(logvar))
 /// (Kingma & Welling 2014, "Auto-Encoding Variational Bayes", appendix B).
 ///
-/// All buffers are allocated once for `capacity` rows; a step allocates nothing.
+/// The encoder and decoder run through `EncoderPass` and `DecoderPass`, the same code as
+/// inference. All buffers are allocated once for `capacity` rows; a step allocates nothing.
 public final class CVAEObjective {
     public let config: CVAEConfig
     public let capacity: Int
     let linear: ParallelLinear
+    let encoder: EncoderPass
+    let decoder: DecoderPass
+    /// The decoder path for training and evaluation (see `DecoderKernel.training`).
+    let decoderKernel: DecoderKernel
 
     // Forward activations.
     let encoderInput: UnsafeMutablePointer<Float>   // (B, P + C), pixels in [0, 1] then one-hot
@@ -48,23 +53,20 @@ public final class CVAEObjective {
     /// uint8 pixel -> Float in [0, 1], as torchvision's ToTensor (value / 255).
     let pixelTable: UnsafeMutablePointer<Float>
 
-    // fc1 on the input columns that are non-zero in this batch (see `gatherActiveColumns`).
-    let columnMax: UnsafeMutablePointer<Float>        // (P + C)
-    let activeColumns: UnsafeMutablePointer<Int>      // (P + C), first `activeCount` used
-    var activeCount = 0
-    let activeInput: UnsafeMutablePointer<Float>      // (B, K)
-    let activeWeight: UnsafeMutablePointer<Float>     // (H, K)
-    let activeWeightGradient: UnsafeMutablePointer<Float> // (H, K)
-
     /// One BCE sum per thread.
     let partSums: UnsafeMutablePointer<Double>
 
     private var buffers: [UnsafeMutablePointer<Float>] = []
+    /// Typed views of the stores last passed in (resolved once per store, not per step).
+    private var viewCache: [(store: ParameterStore, weights: CVAEWeights)] = []
 
     public init(config: CVAEConfig, capacity: Int, threads: Int) {
         self.config = config
         self.capacity = max(1, capacity)
         self.linear = ParallelLinear(threads: threads)
+        self.encoder = EncoderPass(config: config, capacity: self.capacity, linear: linear)
+        self.decoder = DecoderPass(config: config, capacity: self.capacity, linear: linear)
+        self.decoderKernel = DecoderKernel.forced ?? DecoderKernel.training
         let b = self.capacity, c = config
         var all: [UnsafeMutablePointer<Float>] = []
         func alloc(_ n: Int) -> UnsafeMutablePointer<Float> {
@@ -88,12 +90,6 @@ public final class CVAEObjective {
         dLogvar = alloc(b * c.latent)
         dh1 = alloc(b * c.hidden)
         pixelTable = alloc(256)
-        columnMax = alloc(c.pixels + c.classes)
-        activeInput = alloc(b * (c.pixels + c.classes))
-        activeWeight = alloc(c.hidden * (c.pixels + c.classes))
-        activeWeightGradient = alloc(c.hidden * (c.pixels + c.classes))
-        activeColumns = .allocate(capacity: c.pixels + c.classes)
-        activeColumns.initialize(repeating: 0, count: c.pixels + c.classes)
         for v in 0..<256 { pixelTable[v] = Float(v) / 255 }
         buffers = all
         partSums = .allocate(capacity: linear.threads)
@@ -103,56 +99,15 @@ public final class CVAEObjective {
     deinit {
         for p in buffers { p.deallocate() }
         partSums.deallocate()
-        activeColumns.deallocate()
     }
 
-    // MARK: - Active columns of the first layer
-
-    /// MNIST is about 80% zero pixels and, in a batch of 128, about a third of the 784 pixel
-    /// columns are zero in every image (the border, mostly). Their products with fc1's weights
-    /// contribute nothing, so fc1's forward and weight gradient run on the K active columns
-    /// only: the input and the weight columns are gathered into (B, K) and (H, K) matrices.
-    /// Returns K.
-    func gatherActiveColumns(weight: UnsafePointer<Float>, count n: Int) -> Int {
-        let xin = config.pixels + config.classes
-        // Inputs are >= 0, so a column is active when its maximum is > 0.
-        columnMax.update(repeating: 0, count: xin)
-        for i in 0..<n {
-            let row = encoderInput + i * xin
-            for j in 0..<xin { columnMax[j] = max(columnMax[j], row[j]) }
-        }
-        var k = 0
-        for j in 0..<xin where columnMax[j] > 0 {
-            activeColumns[k] = j
-            k += 1
-        }
-        activeCount = k
-        let cols = activeColumns, input = encoderInput, active = activeInput, w = activeWeight
-        for i in 0..<n {
-            let src = input + i * xin, dst = active + i * k
-            for t in 0..<k { dst[t] = src[cols[t]] }
-        }
-        let hidden = config.hidden, parts = linear.threads
-        Parallel.forEachPart(parts) { part in
-            for o in ParallelLinear.range(part: part, parts: parts, of: hidden) {
-                let src = weight + o * xin, dst = w + o * k
-                for t in 0..<k { dst[t] = src[cols[t]] }
-            }
-        }
-        return k
-    }
-
-    /// dW1 (H, P + C) += the active columns' gradient (H, K).
-    func scatterActiveColumns(into dWeight: UnsafeMutablePointer<Float>) {
-        let xin = config.pixels + config.classes, k = activeCount
-        let cols = activeColumns, grad = activeWeightGradient
-        let hidden = config.hidden, parts = linear.threads
-        Parallel.forEachPart(parts) { part in
-            for o in ParallelLinear.range(part: part, parts: parts, of: hidden) {
-                let src = grad + o * k, dst = dWeight + o * xin
-                for t in 0..<k { dst[cols[t]] += src[t] }
-            }
-        }
+    /// `store`'s typed views (the store must have this objective's CVAE layout).
+    func weights(_ store: ParameterStore) -> CVAEWeights {
+        if let hit = viewCache.first(where: { $0.store === store }) { return hit.weights }
+        let w = CVAEWeights(store, config: config)
+        if viewCache.count >= 4 { viewCache.removeFirst() }
+        viewCache.append((store, w))
+        return w
     }
 
     // MARK: - Input
@@ -183,16 +138,9 @@ public final class CVAEObjective {
     /// true, leaves dBCE/dlogits in `logits`.
     func forward(parameters p: ParameterStore, count n: Int, noise: UnsafePointer<Float>?,
                  rng: inout Xoshiro256, gradient: Bool) -> LossParts {
-        let c = config
+        let c = config, w = weights(p)
         let xin = c.pixels + c.classes, zin = c.latent + c.classes
-        let k = gatherActiveColumns(weight: p.pointer("fc1.weight"), count: n)
-        linear.forward(x: activeInput, batch: n, inFeatures: k, outFeatures: c.hidden,
-                       weight: activeWeight, bias: p.pointer("fc1.bias"), out: h1)
-        VectorMath.relu(h1, count: n * c.hidden)
-        linear.forward(x: h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
-                       weight: p.pointer("fc21.weight"), bias: p.pointer("fc21.bias"), out: mean)
-        linear.forward(x: h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
-                       weight: p.pointer("fc22.weight"), bias: p.pointer("fc22.bias"), out: logvar)
+        encoder.forward(w, input: encoderInput, count: n, hidden: h1, mean: mean, logvar: logvar)
         if let noise { eps.update(from: noise, count: n * c.latent) } else { rng.fillGaussian(eps, count: n * c.latent) }
 
         // Reparameterise and sum the KL term in the same pass.
@@ -212,11 +160,8 @@ public final class CVAEObjective {
             (zRow + c.latent).update(from: encoderInput + i * xin + c.pixels, count: c.classes)
         }
 
-        linear.forward(x: decoderInput, batch: n, inFeatures: zin, outFeatures: c.hidden,
-                       weight: p.pointer("fc3.weight"), bias: p.pointer("fc3.bias"), out: h3)
-        VectorMath.relu(h3, count: n * c.hidden)
-        linear.forward(x: h3, batch: n, inFeatures: c.hidden, outFeatures: c.pixels,
-                       weight: p.pointer("fc4.weight"), bias: p.pointer("fc4.bias"), out: logits)
+        decoder.forward(w, store: p, input: decoderInput, count: n, hidden: h3, out: logits,
+                        sigmoid: false, kernel: decoderKernel)
         // Rows split over the threads; per-part sums added in part order.
         let parts = n >= 64 ? linear.threads : 1
         let sums = partSums
@@ -243,18 +188,16 @@ public final class CVAEObjective {
     public func lossAndGradient(parameters p: ParameterStore, gradients g: ParameterStore, count n: Int,
                                 klWeight: Float = 1, noise: UnsafePointer<Float>? = nil,
                                 rng: inout Xoshiro256) -> LossParts {
-        let c = config
+        let c = config, w = weights(p), gw = weights(g)
         let zin = c.latent + c.classes
         let parts = forward(parameters: p, count: n, noise: noise, rng: &rng, gradient: true)
 
         // Decoder: logits already hold dLoss/dlogits = sigmoid(logits) - x.
         linear.backward(dout: logits, x: h3, batch: n, inFeatures: c.hidden, outFeatures: c.pixels,
-                        weight: p.pointer("fc4.weight"), dWeight: g.pointer("fc4.weight"),
-                        dBias: g.pointer("fc4.bias"), dx: dh3)
+                        weight: w.fc4.weight, dWeight: gw.fc4.weight, dBias: gw.fc4.bias, dx: dh3)
         VectorMath.reluBackward(dh3, output: h3, count: n * c.hidden)
         linear.backward(dout: dh3, x: decoderInput, batch: n, inFeatures: zin, outFeatures: c.hidden,
-                        weight: p.pointer("fc3.weight"), dWeight: g.pointer("fc3.weight"),
-                        dBias: g.pointer("fc3.bias"), dx: dDecoderInput)
+                        weight: w.fc3.weight, dWeight: gw.fc3.weight, dBias: gw.fc3.bias, dx: dDecoderInput)
 
         // Through z = mu + exp(logvar / 2) eps and the KL term:
         //   dmu     = dz + beta mu
@@ -271,20 +214,14 @@ public final class CVAEObjective {
 
         // Encoder: both heads read h1, so their input gradients add up.
         linear.backward(dout: dMean, x: h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
-                        weight: p.pointer("fc21.weight"), dWeight: g.pointer("fc21.weight"),
-                        dBias: g.pointer("fc21.bias"), dx: dh1)
+                        weight: w.fc21.weight, dWeight: gw.fc21.weight, dBias: gw.fc21.bias, dx: dh1)
         linear.backward(dout: dLogvar, x: h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
-                        weight: p.pointer("fc22.weight"), dWeight: g.pointer("fc22.weight"),
-                        dBias: g.pointer("fc22.bias"), dx: dh1, accumulate: true)
+                        weight: w.fc22.weight, dWeight: gw.fc22.weight, dBias: gw.fc22.bias, dx: dh1,
+                        accumulate: true)
         VectorMath.reluBackward(dh1, output: h1, count: n * c.hidden)
-        // The input is data: no dx for fc1. Its weight gradient is computed on the active
-        // columns and added into the full one (the other columns' gradient is zero).
-        let k = activeCount
-        activeWeightGradient.update(repeating: 0, count: c.hidden * k)
-        linear.backward(dout: dh1, x: activeInput, batch: n, inFeatures: k, outFeatures: c.hidden,
-                        weight: activeWeight, dWeight: activeWeightGradient,
-                        dBias: g.pointer("fc1.bias"), dx: nil)
-        scatterActiveColumns(into: g.pointer("fc1.weight"))
+        // The input is data: no dx for fc1.
+        encoder.backwardFC1(dHidden: dh1, count: n, gradient: gw)
+        g.markChanged()
         return parts
     }
 }

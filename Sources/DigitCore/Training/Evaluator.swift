@@ -64,7 +64,7 @@ public final class Evaluator {
                              progress: (Int) -> Void = { _ in }) throws -> Double {
         try check(data)
         guard k >= 1 else { throw TrainingError.invalidEvaluation("IWAE needs at least 1 sample, got \(k)") }
-        let c = model.config, o = objective, params = model.parameters
+        let c = model.config, o = objective, params = model.parameters, w = model.weights
         let xin = c.pixels + c.classes, zin = c.latent + c.classes
         var rng = Xoshiro256(seed: seed)
         var logWeights = [Double](repeating: 0, count: k)
@@ -83,13 +83,7 @@ public final class Evaluator {
                     o.setExample(row: r, pixels: base + (start + r) * c.pixels, label: Int(data.labels[start + r]))
                     (images + r * c.pixels).update(from: o.encoderInput + r * xin, count: c.pixels)
                 }
-                o.linear.forward(x: o.encoderInput, batch: n, inFeatures: xin, outFeatures: c.hidden,
-                                 weight: params.pointer("fc1.weight"), bias: params.pointer("fc1.bias"), out: o.h1)
-                VectorMath.relu(o.h1, count: n * c.hidden)
-                o.linear.forward(x: o.h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
-                                 weight: params.pointer("fc21.weight"), bias: params.pointer("fc21.bias"), out: mean)
-                o.linear.forward(x: o.h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
-                                 weight: params.pointer("fc22.weight"), bias: params.pointer("fc22.bias"), out: logvar)
+                o.encoder.forward(w, input: o.encoderInput, count: n, hidden: o.h1, mean: mean, logvar: logvar)
 
                 // Then decode K samples per image, up to `chunk` rows at a time.
                 for r in 0..<n {
@@ -113,11 +107,8 @@ public final class Evaluator {
                             z[c.latent + label] = 1
                             logWeights[done + s] = Double(logRatio)
                         }
-                        o.linear.forward(x: o.decoderInput, batch: m, inFeatures: zin, outFeatures: c.hidden,
-                                         weight: params.pointer("fc3.weight"), bias: params.pointer("fc3.bias"), out: o.h3)
-                        VectorMath.relu(o.h3, count: m * c.hidden)
-                        o.linear.forward(x: o.h3, batch: m, inFeatures: c.hidden, outFeatures: c.pixels,
-                                         weight: params.pointer("fc4.weight"), bias: params.pointer("fc4.bias"), out: o.logits)
+                        o.decoder.forward(w, store: params, input: o.decoderInput, count: m, hidden: nil,
+                                          out: o.logits, sigmoid: false, kernel: o.decoderKernel)
                         // log p(x | z_k, y) per sample, rows split over the threads.
                         let parts = m >= 64 ? o.linear.threads : 1
                         let logits = o.logits, target = images + r * c.pixels, offset = done

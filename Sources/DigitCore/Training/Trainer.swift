@@ -135,7 +135,6 @@ public final class Trainer {
                     }
                     let lr = recipe.learningRate(step: adam.step, totalSteps: totalSteps)
                     adam.update(parameters: model.parameters, gradients: gradients, lr: lr)
-                    model.parametersDidChange()
                     partial += parts
                     batchesDone += 1
                     partialSeconds = secondsBefore + (Trainer.now() - started)

@@ -1,0 +1,75 @@
+#ifndef DIGIT_KERNELS_H
+#define DIGIT_KERNELS_H
+/*
+ * Fused decoder kernels for the CVAE (fc3 + ReLU + fc4 + sigmoid), with runtime CPU dispatch.
+ *
+ * Three implementations of the same algorithm: AVX-512F, AVX2 + FMA, and portable C. Each is
+ * compiled with __attribute__((target(...))) in one object, so the library runs on any x86-64
+ * (and, with the portable path only, on any other CPU); which one runs is chosen once with
+ * __builtin_cpu_supports, or forced by the caller (DIGITGEN_KERNEL, read on the Swift side).
+ *
+ * This target does not call BLAS: the large-batch alternative on OpenBLAS sgemm lives in
+ * Swift (Tensor/BLAS.swift is the only Swift file that imports CBLAS).
+ */
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    DK_KERNEL_SCALAR = 0,
+    DK_KERNEL_AVX2 = 1,
+    DK_KERNEL_AVX512 = 2,
+};
+
+/* Pixels per tile of the packed fc4 weights (four AVX-512 vectors, eight AVX2 vectors). */
+#define DK_TILE 64
+
+/* 1 when this CPU can run `kernel`. */
+int dk_kernel_supported(int kernel);
+/* The fastest kernel this CPU supports (decided on the first call, then cached). */
+int dk_kernel_best(void);
+
+/*
+ * The decoder's weights, packed for the kernels:
+ *   w3t  (zin, hidden16)      fc3.weight transposed, hidden padded with zero columns to hidden16
+ *   b3   (hidden16)           fc3.bias, zero padded (padding units are never active)
+ *   w4t  (tiles, hidden, 64)  fc4.weight transposed and cut into tiles of 64 pixels, so that a
+ *                             tile's weights for a block of hidden units are one contiguous
+ *                             block (kblock x 256 bytes, at most 24 KiB: it stays in L1)
+ *   b4   (tiles * 64)         fc4.bias, zero padded
+ */
+typedef struct dk_decoder_pack {
+    int zin, hidden, pixels;
+    int hidden16, tiles;
+    int kblock, kblocks; /* hidden units per block: a tile's weights for one block fit in L1 */
+    float *w3t, *b3, *w4t, *b4;
+} dk_decoder_pack;
+
+/* Allocates a pack for these sizes (NULL when out of memory); fill it with dk_decoder_pack_fill. */
+dk_decoder_pack *dk_decoder_pack_create(int zin, int hidden, int pixels);
+void dk_decoder_pack_free(dk_decoder_pack *pack);
+/* Packs fc3 (w3: hidden x zin, b3: hidden) and fc4 (w4: pixels x hidden, b4: pixels), PyTorch layout. */
+void dk_decoder_pack_fill(dk_decoder_pack *pack, const float *w3, const float *b3,
+                          const float *w4, const float *b4);
+
+/* Bytes of scratch memory one dk_decode call needs (per thread). */
+size_t dk_decode_scratch_bytes(const dk_decoder_pack *pack);
+
+/*
+ * out (batch, pixels) = act(relu(x w3^T + b3) w4^T + b4), x (batch, zin), with act = sigmoid when
+ * apply_sigmoid, else identity (logits). fc4 runs on each row's non-zero hidden units only.
+ * When hidden_out is not NULL, relu(x w3^T + b3) is written there too (batch, hidden).
+ * scratch: dk_decode_scratch_bytes(pack) bytes (any alignment).
+ */
+void dk_decode(int kernel, const dk_decoder_pack *pack, const float *x, int batch,
+               float *out, float *hidden_out, int apply_sigmoid, void *scratch);
+
+/* x = 1 / (1 + exp(-x)) in place, with the given kernel's vector code. */
+void dk_sigmoid(int kernel, float *x, size_t count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

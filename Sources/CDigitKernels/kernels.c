@@ -1,0 +1,222 @@
+/*
+ * Runtime dispatch and the three builds of the decoder kernel (see digit_kernels.h).
+ * Hand-written because no library fuses a sparse-input product with a sigmoid; the vector exp
+ * is Cephes' tested polynomial (the same one the Swift code used), checked by the tests against
+ * float64 on every path.
+ */
+#include "digit_kernels.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Rows decoded together: each tile's weights are reused from L1 for all of them. */
+#define DK_BLOCK 16
+
+static int round_up(int n, int m) { return (n + m - 1) / m * m; }
+
+dk_decoder_pack *dk_decoder_pack_create(int zin, int hidden, int pixels) {
+    if (zin <= 0 || hidden <= 0 || pixels <= 0) return NULL;
+    dk_decoder_pack *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->zin = zin;
+    p->hidden = hidden;
+    p->pixels = pixels;
+    p->hidden16 = round_up(hidden, 16);
+    p->kblocks = (int)(((size_t)hidden * DK_TILE * 4 + 24575) / 24576);
+    p->kblock = (hidden + p->kblocks - 1) / p->kblocks;
+    p->tiles = round_up(pixels, DK_TILE) / DK_TILE;
+    size_t n3 = (size_t)zin * p->hidden16, n4 = (size_t)p->tiles * hidden * DK_TILE;
+    p->w3t = aligned_alloc(64, round_up((int)(n3 * 4), 64));
+    p->b3 = aligned_alloc(64, round_up(p->hidden16 * 4, 64));
+    p->w4t = aligned_alloc(64, (n4 * 4 + 63) / 64 * 64);
+    p->b4 = aligned_alloc(64, round_up(p->tiles * DK_TILE * 4, 64));
+    if (!p->w3t || !p->b3 || !p->w4t || !p->b4) { dk_decoder_pack_free(p); return NULL; }
+    return p;
+}
+
+void dk_decoder_pack_free(dk_decoder_pack *p) {
+    if (!p) return;
+    free(p->w3t); free(p->b3); free(p->w4t); free(p->b4);
+    free(p);
+}
+
+void dk_decoder_pack_fill(dk_decoder_pack *p, const float *w3, const float *b3,
+                          const float *w4, const float *b4) {
+    const int zin = p->zin, hidden = p->hidden, h16 = p->hidden16, pixels = p->pixels;
+    for (int j = 0; j < zin; j++)
+        for (int k = 0; k < h16; k++) p->w3t[(size_t)j * h16 + k] = k < hidden ? w3[(size_t)k * zin + j] : 0.0f;
+    for (int k = 0; k < h16; k++) p->b3[k] = k < hidden ? b3[k] : 0.0f;
+    for (int t = 0; t < p->tiles; t++)
+        for (int k = 0; k < hidden; k++)
+            for (int l = 0; l < DK_TILE; l++) {
+                const int px = t * DK_TILE + l;
+                p->w4t[((size_t)t * hidden + k) * DK_TILE + l] = px < pixels ? w4[(size_t)px * hidden + k] : 0.0f;
+            }
+    for (int i = 0; i < p->tiles * DK_TILE; i++) p->b4[i] = i < pixels ? b4[i] : 0.0f;
+}
+
+size_t dk_decode_scratch_bytes(const dk_decoder_pack *p) {
+    /* h, coef, off (hidden16 each), block bounds (kblocks + 1) per row; partial sums per row. */
+    return (size_t)DK_BLOCK * ((size_t)p->hidden16 * 3 + p->kblocks + 1 + DK_TILE) * 4 + 128;
+}
+
+/* ---- Portable baseline: the same algorithm in plain C (the compiler may vectorise it). ---- */
+
+static float sigmoid1(float x) {
+    /* From e^-|x|, as the vector code: no overflow for any finite x. */
+    const float e = expf(-fabsf(x));
+    return x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+}
+
+static void scalar_sigmoid(float *x, size_t count) {
+    for (size_t i = 0; i < count; i++) x[i] = sigmoid1(x[i]);
+}
+
+static void scalar_decode(const dk_decoder_pack *pk, const float *x, int batch,
+                          float *out, float *hidden_out, int apply_sigmoid, void *scratch) {
+    const int zin = pk->zin, h16 = pk->hidden16, pixels = pk->pixels, hidden = pk->hidden;
+    float *h = (float *)scratch;
+    float *coef = h + h16;
+    int *off = (int *)(coef + h16);
+    for (int r = 0; r < batch; r++) {
+        const float *xr = x + (size_t)r * zin;
+        memcpy(h, pk->b3, sizeof(float) * h16);
+        for (int j = 0; j < zin; j++) {
+            const float a = xr[j];
+            if (a == 0.0f) continue;
+            const float *w = pk->w3t + (size_t)j * h16;
+            for (int k = 0; k < h16; k++) h[k] += a * w[k];
+        }
+        int n = 0;
+        for (int k = 0; k < hidden; k++)
+            { coef[n] = h[k]; off[n] = k * DK_TILE; n += h[k] > 0.0f; }
+        if (hidden_out)
+            for (int k = 0; k < hidden; k++) hidden_out[(size_t)r * hidden + k] = h[k] > 0.0f ? h[k] : 0.0f;
+        for (int t = 0; t < pk->tiles; t++) {
+            const float *wt = pk->w4t + (size_t)t * hidden * DK_TILE;
+            float acc[DK_TILE];
+            for (int l = 0; l < DK_TILE; l++) acc[l] = 0.0f;
+            for (int i = 0; i < n; i++) {
+                const float c = coef[i];
+                const float *w = wt + off[i];
+                for (int l = 0; l < DK_TILE; l++) acc[l] += c * w[l];
+            }
+            const int p0 = t * DK_TILE;
+            for (int l = 0; l < DK_TILE && p0 + l < pixels; l++) {
+                const float s = acc[l] + pk->b4[p0 + l];
+                out[(size_t)r * pixels + p0 + l] = apply_sigmoid ? sigmoid1(s) : s;
+            }
+        }
+    }
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+/* ---- AVX2 + FMA ---- */
+#define KFN(name) avx2_##name
+#define KTARGET __attribute__((target("avx2,fma")))
+#define VF __m256
+#define VW 8
+#define VLOAD(p) _mm256_loadu_ps(p)
+#define VSTORE(p, v) _mm256_storeu_ps((p), (v))
+#define VSET1(a) _mm256_set1_ps(a)
+#define VZERO _mm256_setzero_ps()
+#define VADD _mm256_add_ps
+#define VSUB _mm256_sub_ps
+#define VMUL _mm256_mul_ps
+#define VMAX _mm256_max_ps
+#define VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#define VNEGABS(x) _mm256_or_ps((x), _mm256_set1_ps(-0.0f))
+#define VSELNEG(x, a, b) _mm256_blendv_ps((a), (b), (x))
+#define VSCALE(s) _mm256_castsi256_ps(_mm256_slli_epi32( \
+    _mm256_add_epi32(_mm256_sub_epi32(_mm256_castps_si256(s), _mm256_set1_epi32(0x4B400000)), \
+                     _mm256_set1_epi32(127)), 23))
+#define VRCP _mm256_rcp_ps
+#include "decoder_template.h"
+#undef KFN
+#undef KTARGET
+#undef VF
+#undef VW
+#undef VLOAD
+#undef VSTORE
+#undef VSET1
+#undef VZERO
+#undef VADD
+#undef VSUB
+#undef VMUL
+#undef VMAX
+#undef VFMA
+#undef VNEGABS
+#undef VSELNEG
+#undef VSCALE
+#undef VRCP
+
+/* ---- AVX-512F ---- */
+#define KFN(name) avx512_##name
+#define KTARGET __attribute__((target("avx512f")))
+#define VF __m512
+#define VW 16
+#define VLOAD(p) _mm512_loadu_ps(p)
+#define VSTORE(p, v) _mm512_storeu_ps((p), (v))
+#define VSET1(a) _mm512_set1_ps(a)
+#define VZERO _mm512_setzero_ps()
+#define VADD _mm512_add_ps
+#define VSUB _mm512_sub_ps
+#define VMUL _mm512_mul_ps
+#define VMAX _mm512_max_ps
+#define VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
+#define VNEGABS(x) _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000)))
+#define VSELNEG(x, a, b) _mm512_mask_blend_ps(_mm512_cmp_ps_mask((x), _mm512_setzero_ps(), _CMP_LT_OQ), (a), (b))
+#define VSCALE(s) _mm512_castsi512_ps(_mm512_slli_epi32( \
+    _mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(s), _mm512_set1_epi32(0x4B400000)), \
+                     _mm512_set1_epi32(127)), 23))
+#define VRCP _mm512_rcp14_ps
+#include "decoder_template.h"
+
+static int cpu_has(int kernel) {
+    __builtin_cpu_init();
+    switch (kernel) {
+    case DK_KERNEL_SCALAR: return 1;
+    case DK_KERNEL_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case DK_KERNEL_AVX512: return __builtin_cpu_supports("avx512f");
+    default: return 0;
+    }
+}
+#else
+static int cpu_has(int kernel) { return kernel == DK_KERNEL_SCALAR; }
+#endif
+
+int dk_kernel_supported(int kernel) { return cpu_has(kernel); }
+
+int dk_kernel_best(void) {
+    static int best = -1; /* benign race: every thread computes the same value */
+    if (best < 0) {
+        int b = DK_KERNEL_SCALAR;
+        if (cpu_has(DK_KERNEL_AVX2)) b = DK_KERNEL_AVX2;
+        if (cpu_has(DK_KERNEL_AVX512)) b = DK_KERNEL_AVX512;
+        best = b;
+    }
+    return best;
+}
+
+void dk_decode(int kernel, const dk_decoder_pack *pack, const float *x, int batch,
+               float *out, float *hidden_out, int apply_sigmoid, void *scratch) {
+    if (batch <= 0) return;
+    void *s = (void *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
+#if defined(__x86_64__) || defined(__i386__)
+    if (kernel == DK_KERNEL_AVX512 && cpu_has(kernel)) { avx512_decode(pack, x, batch, out, hidden_out, apply_sigmoid, s); return; }
+    if (kernel == DK_KERNEL_AVX2 && cpu_has(kernel)) { avx2_decode(pack, x, batch, out, hidden_out, apply_sigmoid, s); return; }
+#endif
+    scalar_decode(pack, x, batch, out, hidden_out, apply_sigmoid, s);
+}
+
+void dk_sigmoid(int kernel, float *x, size_t count) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (kernel == DK_KERNEL_AVX512 && cpu_has(kernel)) { avx512_sigmoid(x, count); return; }
+    if (kernel == DK_KERNEL_AVX2 && cpu_has(kernel)) { avx2_sigmoid(x, count); return; }
+#endif
+    scalar_sigmoid(x, count);
+}
