@@ -22,6 +22,9 @@ struct SampleQualityOptions: ParsableArguments {
         valueName: "t1,t2,..."))
     var temperatures: String?
 
+    @Option(name: .long, help: ArgumentHelp("With --temperatures: also draw the sweep (accuracy, worst digit, diversity against temperature) as a PNG.", valueName: "file.png"))
+    var plot: String?
+
     @Option(name: .customLong("target-accuracy"), parsing: .unconditional, help: "Sweep target: share of all samples read as the digit asked for.")
     var targetAccuracy: Double = TemperatureSweep.Targets().accuracy
 
@@ -45,6 +48,10 @@ struct SampleQualityOptions: ParsableArguments {
             guard samples != nil else { throw ValidationError("--temperatures needs --samples N") }
             guard temperature == nil else { throw ValidationError("give either --temperature or --temperatures, not both") }
             _ = try sweepTemperatures()
+        }
+        if let plot {
+            guard temperatures != nil else { throw ValidationError("--plot needs --temperatures") }
+            try checkWritable(plot, option: "--plot")
         }
         for (name, v) in [("--target-accuracy", targetAccuracy), ("--target-worst", targetWorst), ("--target-diversity", targetDiversity)]
         where !(v.isFinite && v >= 0 && v <= 10) {
@@ -274,6 +281,7 @@ extension SampleQualityOptions {
             let reports = try TemperatureSweep.run(model: model, classifier: judge.classifier, test: test, train: train,
                                                    options: options, temperatures: temperatures)
             sweep = TemperatureSweepJSON(reports, targets: targets)
+            if let plot, let sweep { try SweepPlot.draw(sweep, to: plot) }
             guard let detail = TemperatureSweep.choose(reports, targets: targets)
                 ?? reports.first(where: { $0.options.temperature == model.defaultTemperature }) ?? reports.last
             else { return nil }

@@ -212,8 +212,11 @@ final class PriorAndSampleQualityCommandTests: XCTestCase {
     func testTemperatureSweepChoosesRecordsAndIsUsedByDefault() throws {
         let base = ["eval", "--weights", weights, "--data", data, "--samples", "10", "--classifier", classifier, "--draws", "1"]
         let loose = ["--target-accuracy", "0", "--target-worst", "0", "--target-diversity", "0"]
-        let j = try CLIRunner.run(base + ["--temperatures", "1,0.5,0.8", "--json"] + loose)
+        let plot = path("sweep.png")
+        let j = try CLIRunner.run(base + ["--temperatures", "1,0.5,0.8", "--json", "--plot", plot] + loose)
         XCTAssertEqual(j.status, 0, j.stderr)
+        let png = try Data(contentsOf: URL(fileURLWithPath: plot))
+        XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
         let sweep = try XCTUnwrap(json["temperature_sweep"] as? [String: Any])
         let rows = try XCTUnwrap(sweep["rows"] as? [[String: Any]])
@@ -274,6 +277,9 @@ final class PriorAndSampleQualityCommandTests: XCTestCase {
             XCTAssertNotEqual(bad.status, 0, "\(args)")
             XCTAssertTrue(bad.stderr.contains(mentions), "\(args): \(bad.stderr)")
         }
+        let noSweep = try CLIRunner.run(base + ["--plot", path("p.png")])
+        XCTAssertNotEqual(noSweep.status, 0)
+        XCTAssertTrue(noSweep.stderr.contains("--plot needs --temperatures"), noSweep.stderr)
         let noSamples = try CLIRunner.run(["eval", "--weights", weights, "--data", data, "--temperatures", "0.5"])
         XCTAssertNotEqual(noSamples.status, 0)
         XCTAssertTrue(noSamples.stderr.contains("--temperatures needs --samples"), noSamples.stderr)
