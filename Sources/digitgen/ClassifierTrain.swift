@@ -37,7 +37,7 @@ struct ClassifierTrain: ParsableCommand {
     @Option(name: .long, help: "cnn: convolutions then fully connected layers (the shipped classifier); mlp: fully connected only.")
     var arch: Architecture = .cnn
 
-    @Option(name: .long, parsing: .unconditional, help: "Passes over the training set (default: cnn 6, mlp 30).")
+    @Option(name: .long, parsing: .unconditional, help: "Passes over the training set (default: cnn 12, mlp 30).")
     var epochs: Int?
 
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Images per Adam step.")

@@ -32,7 +32,7 @@ public struct ClassifierRecipe: Sendable, Equatable {
     }
 
     /// The shipped CNN's recipe (`digitgen classifier train` without options).
-    public static let cnn = ClassifierRecipe(epochs: 6, batchSize: 128, learningRate: 2e-3, seed: 1, threads: 1,
+    public static let cnn = ClassifierRecipe(epochs: 12, batchSize: 128, learningRate: 2e-3, seed: 1, threads: 1,
                                              hidden: [128], maxShift: 2, channels: [32, 64], maxRotation: 12)
 
     public func validate(trainingCount: Int) throws {
