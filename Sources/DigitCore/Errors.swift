@@ -21,6 +21,8 @@ public enum ModelError: DigitCoreError, Equatable {
     case latentSizeMismatch(expected: Int, got: Int)
     case nonFiniteLatent
     case invalidTemperature(Float)
+    /// The weights' `default_temperature` metadata is not a finite number >= 0.
+    case invalidDefaultTemperature(String)
     case inconsistentShapes(String)
     case nonFiniteParameter(String)
     case priorOutOfRange
@@ -41,6 +43,8 @@ public enum ModelError: DigitCoreError, Equatable {
             return "latent vector has \(g) values but the model's latent size is \(e)"
         case .nonFiniteLatent: return "latent vector contains a non-finite value (NaN or infinity)"
         case .invalidTemperature(let t): return "temperature \(t) must be a finite number >= 0"
+        case .invalidDefaultTemperature(let v):
+            return "metadata default_temperature \"\(v)\" must be a finite number >= 0"
         case .inconsistentShapes(let s): return "weights have inconsistent shapes: \(s)"
         case .nonFiniteParameter(let name): return "tensor \(name) contains NaN or infinity"
         case .priorOutOfRange:

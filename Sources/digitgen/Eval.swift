@@ -8,7 +8,11 @@ struct Eval: ParsableCommand {
         discussion: """
             -ELBO is the training loss (BCE summed over pixels + KL), averaged over --draws noise \
             draws. --iwae K adds the importance-weighted bound of Burda et al. 2016 with K samples \
-            per image, a tighter upper bound on -log p(x | y).
+            per image, a tighter upper bound on -log p(x | y). --samples N judges N generated images \
+            per digit with the evaluation classifier (at the weights' default temperature unless \
+            --temperature says otherwise); --temperatures t1,t2,... does so at every temperature and \
+            picks the highest that meets the --target-* figures, which --record stores as the \
+            weights' default_temperature (used by generate and the app).
             """)
 
     @OptionGroup var weightsOptions: WeightsOptions
@@ -58,6 +62,7 @@ struct Eval: ParsableCommand {
         var iwaeBound: Double?
         var seconds: Double
         var sampleQuality: SampleQualityJSON?
+        var temperatureSweep: TemperatureSweepJSON?
     }
 
     func run() throws {
@@ -88,7 +93,13 @@ struct Eval: ParsableCommand {
                                            elbo: elboByDigit)
         let report = Report(weights: path, data: data, images: test.count, draws: draws, negativeElbo: elbo.total,
                             bce: elbo.bce, kl: elbo.kl, iwaeK: iwae, iwaeBound: bound,
-                            seconds: Date().timeIntervalSince(t0), sampleQuality: samples?.json)
+                            seconds: Date().timeIntervalSince(t0), sampleQuality: samples?.json,
+                            temperatureSweep: samples?.sweep)
+        if record, let samples, let sweep = samples.sweep, sweep.chosenTemperature == nil {
+            print(samples.table)
+            throw ValidationError("no temperature of the sweep meets the targets, so there is no default temperature "
+                                  + "to record; nothing was written (see the table with --json, or lower the --target-* figures)")
+        }
         if record {
             var meta = ["eval_command": commandLineString, "eval_images": String(test.count),
                         "eval_negative_elbo": String(format: "%.4f", elbo.total),
@@ -99,6 +110,7 @@ struct Eval: ParsableCommand {
                 meta["eval_iwae_bound"] = String(format: "%.4f", bound)
             }
             if let samples { meta.merge(samples.json.metadata) { _, new in new } }
+            if let sweep = samples?.sweep { meta.merge(sweep.metadata) { _, new in new } }
             try WeightsFile.save(model, to: path, metadata: meta)
         }
         if json {

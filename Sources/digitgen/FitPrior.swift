@@ -62,7 +62,10 @@ struct FitPrior: ParsableCommand {
         let prior: LatentPrior
         // Sample-quality figures described the samples of the previous prior (if any); the
         // likelihood figures (eval_*) do not depend on the prior and stay.
-        var metadata = model.metadata.filter { !$0.key.hasPrefix("quality_") }
+        // So did the default temperature chosen from them.
+        var metadata = model.metadata.filter {
+            !$0.key.hasPrefix("quality_") && !$0.key.hasPrefix("sweep_") && $0.key != CVAE.defaultTemperatureKey
+        }
         switch method {
         case .gmm:
             let options = PriorFitting.Options(components: components, iterations: iterations, seed: seed)

@@ -20,8 +20,8 @@ struct Generate: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Seed for the sampler; the same seed gives the same images.")
     var seed: UInt64?
 
-    @Option(name: .long, parsing: .unconditional, help: "Spread of the latent samples around the prior (>= 0; 0 = the prior's mean).")
-    var temperature: Float = 1
+    @Option(name: .long, parsing: .unconditional, help: "Spread of the latent samples around the prior (>= 0; 0 = the prior's mean). Default: the weights' default_temperature (the shipped file's was chosen by measurement), or 1.")
+    var temperature: Float?
 
     @Option(name: .customLong("z"), parsing: .unconditional, help: ArgumentHelp(
         "Fix the latent vector of every image: comma-separated values, as many as the model's latent size (use --z=...).",
@@ -51,7 +51,7 @@ struct Generate: ParsableCommand {
     func validate() throws {
         guard (0...9).contains(digit) else { throw ValidationError("--digit \(digit) is outside 0-9") }
         guard (1...10_000).contains(count) else { throw ValidationError("--count \(count) is outside 1-10000") }
-        guard temperature.isFinite, temperature >= 0 else {
+        if let temperature, !(temperature.isFinite && temperature >= 0) {
             throw ValidationError("--temperature \(temperature) must be a finite number >= 0")
         }
         guard (1...64).contains(scale) else { throw ValidationError("--scale \(scale) is outside 1-64") }
@@ -87,6 +87,7 @@ struct Generate: ParsableCommand {
                                   + "use a smaller --scale, --columns or a smaller --count")
         }
         let seed = self.seed ?? UInt64.random(in: 0...UInt64(Int64.max))
+        let temperature = self.temperature ?? model.defaultTemperature
         let z: [Float]
         if let fixed = try parsedZ() {
             guard fixed.count == model.config.latent else {

@@ -46,9 +46,12 @@ enum LossPlot {
         for (i, panel) in panels.enumerated() {
             drawPanel(cr, x: Double(i) * panelWidth, y: 36, title: panel.0, series: panel.1)
         }
-        cairo_surface_flush(surface)
+        try writePNG(surface, to: path)
+    }
 
-        // Encoded in memory, then written atomically like every other output.
+    /// Encodes `surface` as PNG in memory, then writes it atomically like every other output.
+    static func writePNG(_ surface: OpaquePointer, to path: String) throws {
+        cairo_surface_flush(surface)
         final class Sink { var bytes: [UInt8] = [] }
         let sink = Sink()
         let status = cairo_surface_write_to_png_stream(surface, { closure, data, length in

@@ -189,7 +189,7 @@ final class PriorAndSampleQualityCommandTests: XCTestCase {
 
     func testClassifierTrainAndEvalOnTinyData() throws {
         let out = path("c.safetensors")
-        let r = try CLIRunner.run(["classifier", "train", "--data", data, "--out", out, "--epochs", "2",
+        let r = try CLIRunner.run(["classifier", "train", "--data", data, "--out", out, "--epochs", "2", "--arch", "mlp",
                                    "--batch-size", "8", "--hidden", "16", "--threads", "1"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("epoch   2"), r.stdout)
@@ -204,5 +204,102 @@ final class PriorAndSampleQualityCommandTests: XCTestCase {
         let bad = try CLIRunner.run(["classifier", "train", "--data", data, "--out", path("x.safetensors"), "--hidden", "8,a"])
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("--hidden"), bad.stderr)
+    }
+
+    /// `eval --temperatures` judges the samples at every temperature with the same seeds, picks
+    /// the highest that meets the targets, and `--record` stores it as the default temperature,
+    /// which `generate` and `eval` then use when no --temperature is given.
+    func testTemperatureSweepChoosesRecordsAndIsUsedByDefault() throws {
+        let base = ["eval", "--weights", weights, "--data", data, "--samples", "10", "--classifier", classifier, "--draws", "1"]
+        let loose = ["--target-accuracy", "0", "--target-worst", "0", "--target-diversity", "0"]
+        let plot = path("sweep.png")
+        let j = try CLIRunner.run(base + ["--temperatures", "1,0.5,0.8", "--json", "--plot", plot] + loose)
+        XCTAssertEqual(j.status, 0, j.stderr)
+        let png = try Data(contentsOf: URL(fileURLWithPath: plot))
+        XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
+        let sweep = try XCTUnwrap(json["temperature_sweep"] as? [String: Any])
+        let rows = try XCTUnwrap(sweep["rows"] as? [[String: Any]])
+        XCTAssertEqual(rows.compactMap { $0["temperature"] as? Double }, [0.5, 0.8, 1.0])
+        XCTAssertEqual(sweep["chosen_temperature"] as? Double, 1.0)
+        for row in rows {
+            XCTAssertEqual(row["meets_targets"] as? Bool, true)
+            XCTAssertNotNil(row["worst_digit"] as? Int)
+            XCTAssertGreaterThan(try XCTUnwrap(row["mean_diversity"] as? Double), 0)
+        }
+        // The detailed figures are those of the chosen temperature.
+        XCTAssertEqual((json["sample_quality"] as? [String: Any])?["temperature"] as? Double, 1.0)
+
+        // Targets no temperature meets: the table says so, and --record refuses and writes nothing.
+        let before = try Data(contentsOf: URL(fileURLWithPath: weights))
+        let refused = try CLIRunner.run(base + ["--temperatures", "0.5,0.8", "--record", "--target-accuracy", "0",
+                                                "--target-worst", "0", "--target-diversity", "5"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stdout.contains("temperature sweep"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("no (diversity)"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("no temperature of the sweep meets the targets"), refused.stdout)
+        XCTAssertTrue(refused.stderr.contains("no temperature of the sweep meets the targets"), refused.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: weights)), before)
+
+        // Recorded: the highest temperature meeting the targets, the sweep, and the figures at it.
+        let withoutDefault = try pngBytes(["--weights", weights])
+        XCTAssertEqual(withoutDefault, try pngBytes(["--weights", weights, "--temperature", "1"]))
+        let rec = try CLIRunner.run(base + ["--temperatures", "0.5,0.8", "--record"] + loose)
+        XCTAssertEqual(rec.status, 0, rec.stderr)
+        let model = try WeightsFile.load(path: weights)
+        XCTAssertEqual(model.metadata["default_temperature"], "0.8")
+        XCTAssertEqual(model.defaultTemperature, 0.8)
+        XCTAssertEqual(model.metadata["quality_temperature"], "0.8")
+        XCTAssertEqual(model.metadata["sweep_results"]?.split(separator: " ").count, 2)
+        XCTAssertTrue(model.metadata["sweep_results"]?.hasPrefix("0.5:") ?? false, model.metadata["sweep_results"] ?? "")
+        XCTAssertEqual(model.metadata["note"], "kept")
+
+        // generate and eval now sample at 0.8 by default.
+        let atDefault = try pngBytes(["--weights", weights])
+        XCTAssertEqual(atDefault, try pngBytes(["--weights", weights, "--temperature", "0.8"]))
+        XCTAssertNotEqual(atDefault, withoutDefault)
+        let e = try CLIRunner.run(base)
+        XCTAssertEqual(e.status, 0, e.stderr)
+        XCTAssertTrue(e.stdout.contains("temperature 0.80"), e.stdout)
+
+        // A refit prior drops the default chosen for the old one.
+        let refit = path("refit.safetensors")
+        let f = try CLIRunner.run(["fit-prior", "--weights", weights, "--data", data, "--out", refit, "--components", "2"])
+        XCTAssertEqual(f.status, 0, f.stderr)
+        XCTAssertNil(try WeightsFile.load(path: refit).metadata["default_temperature"])
+        XCTAssertEqual(try WeightsFile.load(path: refit).defaultTemperature, 1)
+
+        // Bad sweeps are rejected before any work.
+        for (args, mentions) in [(["--temperatures", "0.5,x"], "--temperatures"),
+                                 (["--temperatures", "0.5", "--temperature", "1"], "either --temperature or --temperatures"),
+                                 (["--temperatures", "-1"], "--temperatures")] {
+            let bad = try CLIRunner.run(base + args)
+            XCTAssertNotEqual(bad.status, 0, "\(args)")
+            XCTAssertTrue(bad.stderr.contains(mentions), "\(args): \(bad.stderr)")
+        }
+        let noSweep = try CLIRunner.run(base + ["--plot", path("p.png")])
+        XCTAssertNotEqual(noSweep.status, 0)
+        XCTAssertTrue(noSweep.stderr.contains("--plot needs --temperatures"), noSweep.stderr)
+        let noSamples = try CLIRunner.run(["eval", "--weights", weights, "--data", data, "--temperatures", "0.5"])
+        XCTAssertNotEqual(noSamples.status, 0)
+        XCTAssertTrue(noSamples.stderr.contains("--temperatures needs --samples"), noSamples.stderr)
+    }
+
+    func testClassifierTrainCNNOnTinyData() throws {
+        let out = path("cnn.safetensors")
+        let r = try CLIRunner.run(["classifier", "train", "--data", data, "--out", out, "--epochs", "1",
+                                   "--batch-size", "8", "--channels", "2,3", "--hidden", "4", "--threads", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("training cnn-relu 28x28-c2-c3-4-10"), r.stdout)
+        let c = try ClassifierFile.load(path: out)
+        XCTAssertEqual(c.config, ClassifierConfig(inputs: 784, hidden: [4], classes: 10, channels: [2, 3]))
+        XCTAssertTrue(c.metadata["augmentation"]?.contains("rotation up to 12.0 degrees") ?? false, c.metadata["augmentation"] ?? "")
+        let e = try CLIRunner.run(["classifier", "eval", "--data", data, "--classifier", out])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        XCTAssertTrue(e.stdout.contains("cnn-relu 28x28-c2-c3-4-10"), e.stdout)
+        let bad = try CLIRunner.run(["classifier", "train", "--data", data, "--out", path("x.safetensors"), "--arch", "mlp",
+                                     "--channels", "4"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--channels needs --arch cnn"), bad.stderr)
     }
 }

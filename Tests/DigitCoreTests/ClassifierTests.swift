@@ -151,20 +151,4 @@ final class ClassifierTests: XCTestCase {
         }
         XCTAssertThrowsError(try model.predict(images: [0, 1, 2]))
     }
-
-    /// The shipped classifier on the real MNIST test set (inference only).
-    func testShippedClassifierAccuracyOnMNISTTestSet() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let mnist = root.deletingLastPathComponent().appendingPathComponent("shared/mnist").path
-        guard FileManager.default.fileExists(atPath: mnist + "/t10k-images-idx3-ubyte.gz") else {
-            throw XCTSkip("MNIST not found at \(mnist); run `make data` to measure the shipped classifier")
-        }
-        let classifier = try ClassifierFile.load(path: root.appendingPathComponent("resources/\(Resources.classifierFileName)").path)
-        let images = try IDX.readImages(path: mnist + "/t10k-images-idx3-ubyte.gz")
-        let labels = try IDX.readLabels(path: mnist + "/t10k-labels-idx1-ubyte.gz")
-        let test = try LabeledImages(pixels: images.pixels, labels: labels, pixelsPerImage: 784)
-        let accuracy = try classifier.accuracy(on: test)
-        print("shipped classifier test accuracy: \(accuracy)")
-        XCTAssertGreaterThan(accuracy, 0.985)
-    }
 }

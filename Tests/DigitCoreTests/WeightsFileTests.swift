@@ -181,4 +181,31 @@ final class WeightsFileTests: XCTestCase {
         }
         XCTAssertEqual(filesIn(dir), [])
     }
+
+    /// The default sampling temperature comes from `__metadata__["default_temperature"]`; a
+    /// file without it (the seed's PyTorch weights, older files) samples at 1.
+    func testDefaultTemperatureComesFromTheMetadataElseOne() throws {
+        let model = CVAE(config: small, seed: 3)
+        let plain = dir + "/plain.safetensors"
+        try WeightsFile.save(model, to: plain, metadata: ["epochs": "1"])
+        let loaded = try WeightsFile.load(path: plain)
+        XCTAssertNil(loaded.metadata["default_temperature"])
+        XCTAssertEqual(loaded.defaultTemperature, 1)
+
+        let chosen = dir + "/chosen.safetensors"
+        try WeightsFile.save(model, to: chosen, metadata: ["default_temperature": "0.8"])
+        XCTAssertEqual(try WeightsFile.load(path: chosen).defaultTemperature, 0.8)
+        // It survives a copy with another prior and a save.
+        let copy = try WeightsFile.load(path: chosen).with(prior: nil)
+        XCTAssertEqual(copy.defaultTemperature, 0.8)
+
+        for bad in ["warm", "-0.5", "nan", "inf", ""] {
+            let path = dir + "/bad.safetensors"
+            try WeightsFile.save(model, to: path, metadata: ["default_temperature": bad])
+            assertThrows(try WeightsFile.load(path: path), as: WeightsFileError.self,
+                         mentions: ["default_temperature", "\"\(bad)\"", "finite number >= 0"]) {
+                if case .invalidModel(_, .invalidDefaultTemperature(bad)) = $0 { return true } else { return false }
+            }
+        }
+    }
 }

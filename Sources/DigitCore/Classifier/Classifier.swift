@@ -11,7 +11,8 @@ public final class Classifier: @unchecked Sendable {
 
     private let lock = NSLock()
     private let network: ClassifierNetwork
-    static let chunk = 500
+    /// Images per forward pass: the CNN's im2col buffers grow with it (100 images: 23 MB).
+    let chunk: Int
 
     public init(config: ClassifierConfig, parameters: ParameterStore, metadata: [String: String] = [:]) throws {
         let expected = config.tensorSpecs
@@ -21,14 +22,22 @@ public final class Classifier: @unchecked Sendable {
         self.config = config
         self.parameters = parameters
         self.metadata = metadata
-        self.network = ClassifierNetwork(config: config, capacity: Classifier.chunk, threads: 1)
+        self.chunk = config.isConvolutional ? 100 : 500
+        self.network = ClassifierNetwork(config: config, capacity: chunk, threads: 1)
     }
 
-    /// A freshly initialised classifier (nn.Linear's default uniform initialisation).
+    /// A freshly initialised classifier: nn.Linear's and nn.Conv2d's default initialisation,
+    /// U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases alike, fan_in being a weight's
+    /// inputs per output (in * 3 * 3 for a convolution).
     public convenience init(config: ClassifierConfig, seed: UInt64) {
         let store = ParameterStore(specs: config.tensorSpecs)
         var rng = Xoshiro256(seed: seed)
-        store.initializeLinearUniform(rng: &rng)
+        var fanIn = 1
+        for v in store.views {
+            if v.shape.count >= 2 { fanIn = v.shape.dropFirst().reduce(1, *) }
+            let bound = 1 / Float(fanIn).squareRoot()
+            for i in 0..<v.count { store.data[v.offset + i] = Float(rng.nextDouble() * 2 - 1) * bound }
+        }
         // The layout comes from the same config, so this cannot fail.
         try! self.init(config: config, parameters: store)
     }
@@ -39,7 +48,7 @@ public final class Classifier: @unchecked Sendable {
         let n = network, c = config
         var start = 0
         while start < count {
-            let b = min(Classifier.chunk, count - start)
+            let b = min(chunk, count - start)
             n.input.update(from: images + start * c.inputs, count: b * c.inputs)
             n.forward(parameters: parameters, count: b)
             (out + start * c.classes).update(from: n.logits, count: b * c.classes)
@@ -84,7 +93,7 @@ public final class Classifier: @unchecked Sendable {
         var correct = 0
         var start = 0
         while start < data.count {
-            let n = min(Classifier.chunk * 4, data.count - start)
+            let n = min(chunk * 4, data.count - start)
             let images = data.pixels[start * config.inputs..<(start + n) * config.inputs].map { Float($0) / 255 }
             let predicted = try predict(images: images)
             for r in 0..<n where predicted[r] == Int(data.labels[start + r]) { correct += 1 }

@@ -1,6 +1,13 @@
-/// The classifier in a safetensors file: `mlp.fc1.weight` [H1, P], `mlp.fc1.bias` [H1], ...,
-/// `mlp.fcN.weight` [C, H(N-1)], `mlp.fcN.bias` [C], and `__metadata__["architecture"]` =
-/// "mlp-relu P-H1-...-C". Sizes are read from the shapes and checked against the tag.
+/// The classifier in a safetensors file, either
+///
+/// - a CNN: `cnn.conv1.weight` [C1, 3, 3, 1], `cnn.conv1.bias` [C1], ..., `cnn.fc1.weight`
+///   [H1, S'*S'*CL], ..., `cnn.fcN.weight` [C, H(N-1)], `cnn.fcN.bias` [C], and
+///   `__metadata__["architecture"]` = "cnn-relu SxS-cC1-...-H1-...-C" (the shipped one), or
+/// - an MLP (the first classifier's format): `mlp.fc1.weight` [H1, P], `mlp.fc1.bias` [H1], ...,
+///   `mlp.fcN.weight` [C, H(N-1)], `mlp.fcN.bias` [C], and "mlp-relu P-H1-...-C".
+///
+/// Sizes are read from the shapes and checked against the tag; the tensors against the layout
+/// (`ClassifierConfig.tensorSpecs`) the sizes give.
 public enum ClassifierFile {
     public static func load(path: String) throws -> Classifier {
         try load(bytes: FileBytes.read(path: path), path: path)
@@ -16,31 +23,16 @@ public enum ClassifierFile {
                 path: path, reason: cvae ? "it holds CVAE weights, which go to --weights (its metadata has no \"architecture\" entry)"
                     : "its metadata has no \"architecture\" entry")
         }
-        guard tag.hasPrefix(ClassifierConfig.architectureTag + " ") else {
-            throw ClassifierError.notAClassifier(path: path, reason: "architecture \"\(tag)\" is not \(ClassifierConfig.architectureTag)")
-        }
-        // Layer sizes from the weight shapes: fc1 [H1, P], fc2 [H2, H1], ... Every size is
-        // bounded and every tensor's shape checked before anything is allocated for them.
-        var widths: [Int] = []
-        var layer = 0
-        while let w = tensors[ClassifierConfig.weightName(layer)] {
-            guard w.shape.count == 2, w.shape[0] > 0, w.shape[1] > 0 else {
-                throw ClassifierError.wrongShape(path: path, name: ClassifierConfig.weightName(layer),
-                                                 shape: w.shape, expected: [max(1, w.shape.first ?? 1), widths.last ?? 1])
-            }
-            if widths.isEmpty { widths.append(w.shape[1]) }
-            widths.append(w.shape[0])
-            layer += 1
-            guard layer <= ClassifierConfig.maxLayers else {
-                throw ClassifierError.notAClassifier(path: path, reason: "it has more than \(ClassifierConfig.maxLayers) layers")
-            }
-        }
-        guard widths.count >= 2 else { throw ClassifierError.missingTensor(path: path, name: ClassifierConfig.weightName(0)) }
-        if let wide = widths.first(where: { $0 > ClassifierConfig.maxWidth }) {
+        let config: ClassifierConfig
+        if tag.hasPrefix(ClassifierConfig.cnnArchitectureTag + " ") {
+            config = try cnnConfig(tensors, tag: tag, path: path)
+        } else if tag.hasPrefix(ClassifierConfig.architectureTag + " ") {
+            config = try mlpConfig(tensors, tag: tag, path: path)
+        } else {
             throw ClassifierError.notAClassifier(
-                path: path, reason: "a layer of width \(wide) is above the limit of \(ClassifierConfig.maxWidth)")
+                path: path, reason: "architecture \"\(tag)\" is neither \(ClassifierConfig.cnnArchitectureTag) nor \(ClassifierConfig.architectureTag)")
         }
-        let config = ClassifierConfig(inputs: widths[0], hidden: Array(widths[1..<widths.count - 1]), classes: widths[widths.count - 1])
+        try checkSize(config, path: path)
         guard tag == config.architecture else {
             throw ClassifierError.notAClassifier(path: path, reason: "architecture \"\(tag)\" does not match its tensors (\(config.architecture))")
         }
@@ -58,6 +50,89 @@ public enum ClassifierFile {
         let store = ParameterStore(specs: specs)
         for (name, v) in values { store.set(name, v) }
         return try Classifier(config: config, parameters: store, metadata: metadata)
+    }
+
+    /// Fully connected layer sizes from the weight shapes: fc1 [H1, I], fc2 [H2, H1], ...
+    private static func fcWidths(_ tensors: [String: Tensor], name: (Int) -> String, path: String) throws -> [Int] {
+        var widths: [Int] = []
+        var layer = 0
+        while let w = tensors[name(layer)] {
+            guard w.shape.count == 2, w.shape[0] > 0, w.shape[1] > 0 else {
+                throw ClassifierError.wrongShape(path: path, name: name(layer),
+                                                 shape: w.shape, expected: [max(1, w.shape.first ?? 1), widths.last ?? 1])
+            }
+            if widths.isEmpty { widths.append(w.shape[1]) }
+            widths.append(w.shape[0])
+            layer += 1
+            guard layer <= ClassifierConfig.maxLayers else {
+                throw ClassifierError.notAClassifier(path: path, reason: "it has more than \(ClassifierConfig.maxLayers) layers")
+            }
+        }
+        guard widths.count >= 2 else { throw ClassifierError.missingTensor(path: path, name: name(0)) }
+        if let wide = widths.first(where: { $0 > ClassifierConfig.maxWidth }) {
+            throw ClassifierError.notAClassifier(
+                path: path, reason: "a layer of width \(wide) is above the limit of \(ClassifierConfig.maxWidth)")
+        }
+        return widths
+    }
+
+    /// Floats the network allocates per row of its batch (activations, im2col matrices and
+    /// gradients), at most: the shipped CNN needs about 201,000 and the MLP about 2,600; a
+    /// crafted file whose sizes each pass their own limits could still ask for terabytes in
+    /// the 500-row workspaces built at load.
+    static let maxFloatsPerRow = 1 << 20
+
+    /// Refuses, before anything is allocated, a configuration whose workspaces exceed
+    /// `maxFloatsPerRow`. Each size is already bounded (side 4096, 64 layers of at most 2^16),
+    /// so these sums cannot overflow.
+    private static func checkSize(_ config: ClassifierConfig, path: String) throws {
+        var total = 0
+        for s in config.stages {
+            total += s.side * s.side * (s.patch + s.outChannels) + 3 * s.pooledSide * s.pooledSide * s.outChannels
+        }
+        total += config.widths.reduce(0, +) + 2 * (config.widths.max() ?? 0)
+        guard total <= maxFloatsPerRow else {
+            throw ClassifierError.notAClassifier(
+                path: path, reason: "its layers would need \(total) floats per image, more than the limit of \(maxFloatsPerRow)")
+        }
+    }
+
+    /// "mlp-relu P-H1-...-C": sizes from mlp.fc1.weight [H1, P], mlp.fc2.weight [H2, H1], ...
+    private static func mlpConfig(_ tensors: [String: Tensor], tag: String, path: String) throws -> ClassifierConfig {
+        let widths = try fcWidths(tensors, name: ClassifierConfig.weightName, path: path)
+        return ClassifierConfig(inputs: widths[0], hidden: Array(widths[1..<widths.count - 1]), classes: widths[widths.count - 1])
+    }
+
+    /// "cnn-relu SxS-cC1-...-H1-...-C": the image side from the tag, channels from
+    /// cnn.conv1.weight [C1, 3, 3, 1], cnn.conv2.weight [C2, 3, 3, C1], ..., the rest from the
+    /// fully connected layers' shapes.
+    private static func cnnConfig(_ tensors: [String: Tensor], tag: String, path: String) throws -> ClassifierConfig {
+        let body = tag.dropFirst(ClassifierConfig.cnnArchitectureTag.count + 1)
+        let sideText = body.prefix { $0 != "x" }
+        guard let side = Int(sideText), (1...4096).contains(side) else {
+            throw ClassifierError.notAClassifier(path: path, reason: "architecture \"\(tag)\" does not start with the image size (e.g. 28x28)")
+        }
+        let k = ClassifierConfig.kernel
+        var channels: [Int] = []
+        while let w = tensors[ClassifierConfig.convWeightName(channels.count)] {
+            guard channels.count < ClassifierConfig.maxLayers else {
+                throw ClassifierError.notAClassifier(path: path, reason: "it has more than \(ClassifierConfig.maxLayers) convolution layers")
+            }
+            guard (w.shape.first ?? 0) <= ClassifierConfig.maxWidth else {
+                throw ClassifierError.notAClassifier(
+                    path: path, reason: "a convolution of \(w.shape[0]) channels is above the limit of \(ClassifierConfig.maxWidth)")
+            }
+            let expected = [max(1, w.shape.first ?? 1), k, k, channels.last ?? 1]
+            guard w.shape.count == 4, w.shape[0] > 0, w.shape == expected else {
+                throw ClassifierError.wrongShape(path: path, name: ClassifierConfig.convWeightName(channels.count),
+                                                 shape: w.shape, expected: expected)
+            }
+            channels.append(w.shape[0])
+        }
+        guard !channels.isEmpty else { throw ClassifierError.missingTensor(path: path, name: ClassifierConfig.convWeightName(0)) }
+        let widths = try fcWidths(tensors, name: ClassifierConfig.cnnWeightName, path: path)
+        return ClassifierConfig(inputs: side * side, hidden: Array(widths[1..<widths.count - 1]),
+                                classes: widths[widths.count - 1], channels: channels)
     }
 
     /// Writes the classifier as F32 safetensors, atomically; `metadata` is merged over the

@@ -1,7 +1,8 @@
 import Dispatch
 
 /// Trains a `Classifier` on uint8 images: each epoch reshuffles the training set, shifts every
-/// image at random (`ShiftAugmentation`), and takes one Adam step per batch.
+/// image at random (`ShiftAugmentation`) and, when the recipe says so, rotates it
+/// (`RotationAugmentation`), and takes one Adam step per batch.
 public final class ClassifierTrainer {
     public struct EpochResult: Sendable, Equatable {
         public let epoch: Int
@@ -30,7 +31,11 @@ public final class ClassifierTrainer {
         if let test, test.pixelsPerImage != data.pixelsPerImage {
             throw ClassifierError.invalidInput("test images have \(test.pixelsPerImage) pixels, training images \(data.pixelsPerImage)")
         }
-        let config = ClassifierConfig(inputs: data.pixelsPerImage, hidden: recipe.hidden, classes: data.classes)
+        let config = ClassifierConfig(inputs: data.pixelsPerImage, hidden: recipe.hidden, classes: data.classes,
+                                      channels: recipe.channels)
+        guard config.stages.last.map({ $0.pooledSide >= 1 }) ?? true else {
+            throw ClassifierError.invalidRecipe("\(recipe.channels.count) pooling stages leave nothing of \(side)x\(side) images")
+        }
         self.recipe = recipe
         self.classifier = Classifier(config: config, seed: recipe.seed)
         self.data = data
@@ -71,8 +76,14 @@ public final class ClassifierTrainer {
                         for r in 0..<n {
                             let idx = order[start + r]
                             let s = ShiftAugmentation.randomShift(maxShift: recipe.maxShift, rng: &rng)
-                            ShiftAugmentation.shift(base + idx * p, side: side, dx: s.dx, dy: s.dy, table: t,
-                                                    into: network.input + r * p)
+                            if recipe.maxRotation > 0 {
+                                let angle = RotationAugmentation.randomAngle(maxDegrees: recipe.maxRotation, rng: &rng)
+                                RotationAugmentation.warp(base + idx * p, side: side, angle: angle, dx: s.dx, dy: s.dy,
+                                                          table: t, into: network.input + r * p)
+                            } else {
+                                ShiftAugmentation.shift(base + idx * p, side: side, dx: s.dx, dy: s.dy, table: t,
+                                                        into: network.input + r * p)
+                            }
                             labels[r] = Int(data.labels[idx])
                         }
                         network.forward(parameters: params, count: n)

@@ -31,8 +31,7 @@ public enum WeightsFile {
         // The evaluation classifier is the other safetensors file users hold; say so instead of
         // reporting a missing fc1.weight.
         if tensors["fc1.weight"] == nil,
-           tensors[ClassifierConfig.weightName(0)] != nil
-            || metadata["architecture"]?.hasPrefix(ClassifierConfig.architectureTag) == true {
+           ClassifierConfig.looksLikeClassifier(tensorNames: Set(tensors.keys), architecture: metadata["architecture"]) {
             throw WeightsFileError.classifierFile(path: path)
         }
         for (name, _) in CVAEConfig().tensorSpecs { _ = try tensor(name) }

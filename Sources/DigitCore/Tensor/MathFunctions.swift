@@ -16,3 +16,5 @@ import Foundation
 extension Float {
     @inline(__always) var exp: Float { _expf(self) }
 }
+@inline(__always) func _cosf(_ x: Float) -> Float { cosf(x) }
+@inline(__always) func _sinf(_ x: Float) -> Float { sinf(x) }

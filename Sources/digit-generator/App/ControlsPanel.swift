@@ -64,6 +64,13 @@ final class ControlsPanel {
         }
     }
 
+    /// Shows `value` as the temperature without reporting it as a user change.
+    func showTemperature(_ value: Float) {
+        updating = true
+        gtk_range_set_value(cast(temperature), Double(value))
+        updating = false
+    }
+
     /// Shows `value` as the seed without reporting it as a user change.
     func showSeed(_ value: UInt64) {
         updating = true

@@ -26,7 +26,8 @@ final class InferenceWorker: @unchecked Sendable {
                 sampledFor = nil
                 let c = model.config
                 completion(.success(ModelSummary(path: path ?? "", latent: c.latent, classes: c.classes,
-                                                 side: c.side, fittedPrior: model.usesFittedPrior(.fitted))))
+                                                 side: c.side, fittedPrior: model.usesFittedPrior(.fitted),
+                                                 defaultTemperature: model.defaultTemperature)))
             case .failure(let failure):
                 self.model = nil
                 completion(.failure(failure))

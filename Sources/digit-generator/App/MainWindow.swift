@@ -188,6 +188,9 @@ final class MainWindow {
         switch result {
         case .success(let summary):
             model = summary
+            // The temperature starts at the one the weights were measured best at (issue 12).
+            temperature = summary.defaultTemperature
+            controls.showTemperature(temperature)
             for (i, slider) in controls.sliders.enumerated() { slider.configure(latent: summary.latent, dimension: i) }
             setModelActionsEnabled(true)
             render(fromSlider: false)

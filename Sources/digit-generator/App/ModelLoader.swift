@@ -21,6 +21,8 @@ struct ModelSummary: Sendable {
     let classes: Int
     let side: Int
     let fittedPrior: Bool
+    /// The weights' default temperature (1 when the file has none): the slider starts there.
+    let defaultTemperature: Float
 }
 
 enum ModelLoader {
