@@ -20,6 +20,8 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CGif", pkgConfig: "libgif",
+                       providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CGtk", pkgConfig: "gtk4 libadwaita-1",
@@ -29,7 +31,7 @@ let package = Package(
         .target(name: "CPNGShim", dependencies: ["CPNG"]),
 
         // The model, training and file formats. Never imports GTK.
-        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGShim"]),
+        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGShim", "CGif"]),
 
         // Command-line tool.
         .executableTarget(

@@ -9,6 +9,8 @@ struct DigitGen: ParsableCommand {
         abstract: "Generate handwritten digits with a conditional VAE; train and evaluate it.",
         subcommands: [
             Generate.self,
+            MorphCommand.self,
+            Restyle.self,
             Train.self,
             Eval.self,
             FitPrior.self,

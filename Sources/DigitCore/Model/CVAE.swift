@@ -63,6 +63,46 @@ public final class CVAE: @unchecked Sendable {
     /// probabilities in [0, 1] (count x pixels). No allocation once the workspace has grown.
     public func decode(z: UnsafePointer<Float>, labels: UnsafePointer<Int>, count: Int,
                        into out: UnsafeMutablePointer<Float>) {
+        // x = [z | one_hot(y)]          (b, L + C)
+        decode(z: z, count: count, into: out) { start, b, x in
+            CVAE.concatOneHot(z + start * self.config.latent, width: self.config.latent, labels: labels + start,
+                              classes: self.config.classes, count: b, into: x)
+        }
+    }
+
+    /// Decodes with a condition vector per image (count x C) instead of a label: a one-hot
+    /// row gives the same pixels as its label; a blend of two one-hot rows is how a morph
+    /// passes from one digit to another.
+    public func decode(z: [Float], conditions: [Float]) throws -> [Float] {
+        let c = config
+        guard !conditions.isEmpty, conditions.count % c.classes == 0 else {
+            throw ModelError.inconsistentShapes("\(conditions.count) condition values are not rows of \(c.classes)")
+        }
+        let count = conditions.count / c.classes
+        guard z.count == count * c.latent else { throw ModelError.latentSizeMismatch(expected: c.latent, got: z.count / count) }
+        guard z.allSatisfy(\.isFinite), conditions.allSatisfy(\.isFinite) else { throw ModelError.nonFiniteLatent }
+        var out = [Float](repeating: 0, count: count * c.pixels)
+        z.withUnsafeBufferPointer { zp in
+            conditions.withUnsafeBufferPointer { cp in
+                out.withUnsafeMutableBufferPointer { op in
+                    // x = [z | condition]       (b, L + C)
+                    decode(z: zp.baseAddress!, count: count, into: op.baseAddress!) { start, b, x in
+                        for i in 0..<b {
+                            let row = x + i * (c.latent + c.classes)
+                            row.update(from: zp.baseAddress! + (start + i) * c.latent, count: c.latent)
+                            (row + c.latent).update(from: cp.baseAddress! + (start + i) * c.classes, count: c.classes)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The decoder proper; `fillInput(start, b, x)` writes the b rows of fc3's input for the
+    /// chunk starting at image `start`.
+    private func decode(z: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>,
+                        fillInput: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
         lock.lock(); defer { lock.unlock() }
         let c = config
         var start = 0
@@ -71,9 +111,7 @@ public final class CVAE: @unchecked Sendable {
             workspace.reserve(batch: b, config: c)
             let xin = c.latent + c.classes
             let x = workspace.decoderInput, h = workspace.hidden
-            // x = [z | one_hot(y)]          (b, L + C)
-            CVAE.concatOneHot(z + start * c.latent, width: c.latent, labels: labels + start, classes: c.classes,
-                              count: b, into: x)
+            fillInput(start, b, x)
             // h = relu(x fc3^T + b3)         (b, H)
             Linear.forward(x: x, batch: b, inFeatures: xin, outFeatures: c.hidden,
                            weight: parameters.pointer("fc3.weight"), bias: parameters.pointer("fc3.bias"), out: h)
