@@ -14,6 +14,7 @@ struct DigitGen: ParsableCommand {
             Train.self,
             Eval.self,
             FitPrior.self,
+            FitDirections.self,
             ClassifierCommand.self,
             Bench.self,
         ])

@@ -50,22 +50,14 @@ struct Restyle: ParsableCommand {
             throw ValidationError("\(image): \(error.userMessage)")
         }
         let model = try weightsOptions.loadModel()
-        let label: Int
-        var how: String
-        if let digit {
-            label = digit
-            how = "digit \(digit) as given"
-        } else {
-            let classifier = try classifierOptions.load()
-            let p = try classifier.probabilities(images: prepared.image)
-            let best = p.indices.max { p[$0] < p[$1] }!
-            label = best
-            how = String(format: "the classifier reads it as %d (%.1f%%)", best, Double(p[best]) * 100)
-        }
-        let style = try model.encode(images: prepared.image, labels: [label]).mean
+        let result = try Restyling.restyle(image: prepared.image, digit: digit, model: model,
+                                           classifier: digit == nil ? classifierOptions.load() : nil)
+        let images = result.images
         let digits = Array(0..<model.config.classes)
-        let z = Array(digits.map { _ in style }.joined())
-        let images = try model.decode(z: z, labels: digits)
+        var how = "digit \(result.digit) as given"
+        if let p = result.probabilities {
+            how = String(format: "the classifier reads it as %d (%.1f%%)", result.digit, Double(p[result.digit]) * 100)
+        }
         let grid = ImageGrid.compose(images: images, count: digits.count, side: model.config.side, scale: scale,
                                      padding: padding, columns: nil, invert: invert)
         try PNG.writeGray(path: out, width: grid.width, height: grid.height, pixels: grid.pixels)

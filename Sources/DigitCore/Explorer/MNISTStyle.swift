@@ -28,10 +28,17 @@ public enum MNISTStyle {
         border.sort()
         let paper = Float(border[border.count / 2]) / 255
         let darkOnLight = paper > 0.5
-        // Ink relative to the paper, with a small dead zone for noise and uneven paper.
-        let deadZone: Float = 0.06
+        guard let lowest = gray.min(), let highest = gray.max(), Int(highest) - Int(lowest) >= 16 else {
+            throw MNISTStyleError.noContrast
+        }
         let range = darkOnLight ? paper : 1 - paper
         guard range > 0.1 else { throw MNISTStyleError.noContrast }
+        // Ink relative to the paper, with a dead zone as wide as twice the paper's own noise
+        // (the border's spread from its median to its 10th percentile towards the ink), so
+        // that grain and uneven paper are not read as ink; a clean picture keeps every level.
+        let towardsInk = darkOnLight ? Float(border[border.count / 2] - border[border.count / 10])
+                                     : Float(border[border.count * 9 / 10] - border[border.count / 2])
+        let deadZone = min(0.3, 2 * towardsInk / 255 / range)
         let ink = gray.map { v -> Float in
             let level = Float(v) / 255
             let raw = darkOnLight ? (paper - level) / range : (level - paper) / range

@@ -10,6 +10,8 @@ public final class CVAE: @unchecked Sendable {
     public let config: CVAEConfig
     public let parameters: ParameterStore
     public let prior: LatentPrior?
+    /// Named directions (slant, thickness, ...) stored with the weights, if fitted.
+    public let directions: LatentDirections?
     /// Free-form metadata from the weights file (`__metadata__`).
     public let metadata: [String: String]
 
@@ -26,7 +28,8 @@ public final class CVAE: @unchecked Sendable {
     private var fc4Transposed: UnsafeMutablePointer<Float>?
 
     public init(config: CVAEConfig, parameters: ParameterStore,
-                prior: LatentPrior? = nil, metadata: [String: String] = [:]) throws {
+                prior: LatentPrior? = nil, directions: LatentDirections? = nil,
+                metadata: [String: String] = [:]) throws {
         let expected = config.tensorSpecs
         guard parameters.views.count == expected.count,
               zip(parameters.views, expected).allSatisfy({ $0.name == $1.name && $0.shape == $1.shape })
@@ -35,9 +38,14 @@ public final class CVAE: @unchecked Sendable {
             throw ModelError.inconsistentShapes(
                 "prior is for latent \(prior.latent) x \(prior.classes) classes, model has \(config.latent) x \(config.classes)")
         }
+        if let directions, directions.latent != config.latent || directions.classes != config.classes {
+            throw ModelError.inconsistentShapes(
+                "directions are for latent \(directions.latent) x \(directions.classes) classes, model has \(config.latent) x \(config.classes)")
+        }
         self.config = config
         self.parameters = parameters
         self.prior = prior
+        self.directions = directions
         self.metadata = metadata
     }
 
@@ -54,7 +62,13 @@ public final class CVAE: @unchecked Sendable {
     /// A copy of this model with another prior (or none).
     public func with(prior: LatentPrior?, metadata: [String: String]? = nil) throws -> CVAE {
         try CVAE(config: config, parameters: ParameterStore(copying: parameters),
-                 prior: prior, metadata: metadata ?? self.metadata)
+                 prior: prior, directions: directions, metadata: metadata ?? self.metadata)
+    }
+
+    /// A copy of this model with other named directions (or none).
+    public func with(directions: LatentDirections?, metadata: [String: String]? = nil) throws -> CVAE {
+        try CVAE(config: config, parameters: ParameterStore(copying: parameters),
+                 prior: prior, directions: directions, metadata: metadata ?? self.metadata)
     }
 
     // MARK: - Decoder
