@@ -190,3 +190,42 @@ final class ExplorerCoreTests: XCTestCase {
         XCTAssertLessThan(zip(blended, labelled).map { abs($0 - $1) }.max()!, 1e-6)
     }
 }
+
+/// The shipped model and classifier on real MNIST test digits (skipped without MNIST).
+final class RestyleQualityTests: XCTestCase {
+    static func pearson(_ a: [Double], _ b: [Double]) -> Double {
+        let n = Double(a.count), ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
+        var sab = 0.0, saa = 0.0, sbb = 0.0
+        for i in a.indices { sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) * (a[i] - ma); sbb += (b[i] - mb) * (b[i] - mb) }
+        return sab / (saa * sbb).squareRoot()
+    }
+
+    func testRestyledDigitsAreReadAsTheirDigitAndKeepTheSlant() throws {
+        let (images, _) = try ExplorerCoreTests.mnistTest()
+        let root = ExplorerCoreTests.repoRoot
+        let model = try WeightsFile.load(path: root.appendingPathComponent("resources/\(Resources.weightsFileName)").path)
+        let classifier = try ClassifierFile.load(path: root.appendingPathComponent("resources/\(Resources.classifierFileName)").path)
+        var correct = 0, total = 0
+        var inputSlant: [Double] = [], outputSlant: [Double] = []
+        for n in 0..<100 {
+            let original = images.pixels[(n * 784)..<((n + 1) * 784)]
+            // Through the whole pipeline, as `digitgen restyle` runs it: a 112 x 112 dark-on-light picture.
+            let picture = ExplorerCoreTests.upscaledInverted(original, k: 4)
+            let input = try MNISTStyle.image(gray: picture, width: 112, height: 112).image
+            let r = try Restyling.restyle(image: input, digit: nil, model: model, classifier: classifier)
+            let predicted = try classifier.predict(images: r.images)
+            for d in 0..<10 { total += 1; if predicted[d] == d { correct += 1 } }
+            let s = ImageAttributes.measure(input, side: 28).slant
+            for d in 0..<10 where d != 1 {
+                inputSlant.append(s)
+                outputSlant.append(ImageAttributes.measure(Array(r.images[(d * 784)..<((d + 1) * 784)]), side: 28).slant)
+            }
+        }
+        let accuracy = Double(correct) / Double(total)
+        let correlation = Self.pearson(inputSlant, outputSlant)
+        print(String(format: "restyle of 100 MNIST test digits: %.1f%% of the 1000 outputs read as their digit; slant correlation %.3f",
+                     accuracy * 100, correlation))
+        XCTAssertGreaterThanOrEqual(accuracy, 0.95)
+        XCTAssertGreaterThanOrEqual(correlation, 0.7)
+    }
+}
