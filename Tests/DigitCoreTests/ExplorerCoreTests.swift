@@ -229,3 +229,58 @@ final class RestyleQualityTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(correlation, 0.7)
     }
 }
+
+/// Named directions fitted on real MNIST move their attribute in decoded images (skipped without MNIST).
+final class NamedDirectionTests: XCTestCase {
+    static func spearman(_ a: [Double], _ b: [Double]) -> Double {
+        func ranks(_ v: [Double]) -> [Double] {
+            var r = [Double](repeating: 0, count: v.count)
+            for (rank, i) in v.indices.sorted(by: { v[$0] < v[$1] }).enumerated() { r[i] = Double(rank) }
+            return r
+        }
+        return RestyleQualityTests.pearson(ranks(a), ranks(b))
+    }
+
+    func testEachDirectionChangesItsMeasuredAttributeMonotonically() throws {
+        let mnist = ExplorerCoreTests.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/mnist").path
+        guard FileManager.default.fileExists(atPath: mnist + "/train-images-idx3-ubyte.gz") else {
+            throw XCTSkip("MNIST not found at \(mnist); skipping the named-direction check")
+        }
+        let model = try WeightsFile.load(path: ExplorerCoreTests.repoRoot
+            .appendingPathComponent("resources/\(Resources.weightsFileName)").path)
+        let images = try IDX.readImages(path: mnist + "/train-images-idx3-ubyte.gz")
+        let labels = try IDX.readLabels(path: mnist + "/train-labels-idx1-ubyte.gz")
+        let n = 6_000
+        let train = try LabeledImages(pixels: Array(images.pixels[0..<(n * 784)]), labels: Array(labels[0..<n]), pixelsPerImage: 784)
+        let encoded = try PriorEncoding.encode(train, with: model)
+        let attributes = (0..<n).map { i in
+            ImageAttributes.measure((0..<784).map { Float(train.pixels[i * 784 + $0]) / 255 }, side: 28)
+        }
+        let fit = try DirectionFitting.fit(means: encoded.means, labels: train.labels.map(Int.init), attributes: attributes,
+                                           classes: 10, latent: 20)
+        let offsets = stride(from: -2.0, through: 2.0, by: 0.5).map { $0 }
+        var worst = (1.0, "")
+        for name in ImageAttributes.names {
+            for digit in 0..<10 {
+                let unit = try XCTUnwrap(fit.directions.vector(name, digit: digit))
+                let sd = LatentDirections.spread(of: unit, digit: digit, prior: model.prior)
+                let base = try model.sampleLatents(digit: digit, count: 16, seed: 11)
+                var means: [Double] = []
+                for t in offsets {
+                    var z = base
+                    for i in 0..<16 { for j in 0..<20 { z[i * 20 + j] += Float(t) * sd * unit[j] } }
+                    let decoded = try model.decode(z: z, labels: [Int](repeating: digit, count: 16))
+                    var sum = 0.0
+                    for i in 0..<16 {
+                        sum += ImageAttributes.measure(Array(decoded[(i * 784)..<((i + 1) * 784)]), side: 28).value(name)!
+                    }
+                    means.append(sum / 16)
+                }
+                let rho = Self.spearman(offsets, means)
+                if rho < worst.0 { worst = (rho, "\(name) of digit \(digit)") }
+                XCTAssertGreaterThanOrEqual(rho, 0.9, "\(name), digit \(digit): \(means)")
+            }
+        }
+        print(String(format: "named directions: lowest rank correlation %.3f (%@)", worst.0, worst.1))
+    }
+}
