@@ -21,6 +21,7 @@ struct DigitGen: ParsableCommand {
 
     /// Runs the command line; every failure becomes one line on stderr and a non-zero exit.
     static func main() {
+        BLASCoreSelection.reexecWithBestKernels()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -284,3 +284,18 @@ final class NamedDirectionTests: XCTestCase {
         print(String(format: "named directions: lowest rank correlation %.3f (%@)", worst.0, worst.1))
     }
 }
+
+final class BLASCoreSelectionTests: XCTestCase {
+    func testFallbackKernelsAreReplacedOnlyWhenTheCPUHasBetterOnes() {
+        let avx512: Set<String> = ["sse3", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"]
+        XCTAssertEqual(BLASCoreSelection.preferredCoreType(detected: "Prescott", cpuFlags: avx512, userChoice: nil), "SkylakeX")
+        XCTAssertEqual(BLASCoreSelection.preferredCoreType(detected: "Prescott", cpuFlags: ["avx", "avx2", "fma"], userChoice: nil), "Haswell")
+        XCTAssertEqual(BLASCoreSelection.preferredCoreType(detected: "Sandybridge", cpuFlags: ["avx", "avx2", "fma"], userChoice: nil), "Haswell")
+        XCTAssertNil(BLASCoreSelection.preferredCoreType(detected: "SkylakeX", cpuFlags: avx512, userChoice: nil))
+        XCTAssertNil(BLASCoreSelection.preferredCoreType(detected: "Zen", cpuFlags: ["avx2", "fma"], userChoice: nil))
+        XCTAssertNil(BLASCoreSelection.preferredCoreType(detected: "Prescott", cpuFlags: ["sse3"], userChoice: nil))
+        XCTAssertNil(BLASCoreSelection.preferredCoreType(detected: "Prescott", cpuFlags: avx512, userChoice: "Haswell"),
+                     "the user's OPENBLAS_CORETYPE is kept")
+        XCTAssertNil(BLASCoreSelection.preferredCoreType(detected: "SomethingNew", cpuFlags: avx512, userChoice: nil))
+    }
+}

@@ -12,6 +12,13 @@ public enum BLAS {
 
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
+    /// The kernel family OpenBLAS chose for this CPU at load time ("SkylakeX", "Haswell",
+    /// "Prescott", ...); see `BLASCoreSelection`.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
     @inline(__always)
     public static func gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
