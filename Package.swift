@@ -21,6 +21,8 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CGif", pkgConfig: "libgif",
+                       providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CGtk", pkgConfig: "gtk4 libadwaita-1",
@@ -37,7 +39,7 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("m")]),
 
         // The model, training and file formats. Never imports GTK.
-        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGShim", "CDigitKernels"]),
+        .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGShim", "CGif", "CDigitKernels"]),
 
         // Command-line tool.
         .executableTarget(

@@ -9,15 +9,19 @@ struct DigitGen: ParsableCommand {
         abstract: "Generate handwritten digits with a conditional VAE; train and evaluate it.",
         subcommands: [
             Generate.self,
+            MorphCommand.self,
+            Restyle.self,
             Train.self,
             Eval.self,
             FitPrior.self,
+            FitDirections.self,
             ClassifierCommand.self,
             Bench.self,
         ])
 
     /// Runs the command line; every failure becomes one line on stderr and a non-zero exit.
     static func main() {
+        BLASCoreSelection.reexecWithBestKernels()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -8,7 +8,8 @@
 ///     fc4.weight [P, H]       fc4.bias [P]       decoder output
 ///
 /// plus, optionally, `prior.weights` [C, K], `prior.means` [C, K, L], `prior.logvars` [C, K, L]
-/// (see `LatentPrior`). The sizes P, C, H, L are read from the shapes; other tensors are ignored.
+/// (see `LatentPrior`), and named directions `directions.NAME` [C, L] listed in the metadata key
+/// `directions` (see `LatentDirections`). The sizes P, C, H, L are read from the shapes; other tensors are ignored.
 public enum WeightsFile {
     public static func load(path: String) throws -> CVAE {
         try load(bytes: FileBytes.read(path: path), path: path)
@@ -63,8 +64,9 @@ public enum WeightsFile {
         for (name, v) in values { store.set(name, v) }
 
         let prior = try loadPrior(tensors, config: config, path: path)
+        let directions = try loadDirections(tensors, metadata: metadata, config: config, path: path)
         do {
-            return try CVAE(config: config, parameters: store, prior: prior, metadata: metadata)
+            return try CVAE(config: config, parameters: store, prior: prior, directions: directions, metadata: metadata)
         } catch let error as ModelError {
             throw WeightsFileError.invalidModel(path: path, error: error)
         }
@@ -104,6 +106,28 @@ public enum WeightsFile {
         }
     }
 
+    /// The named directions listed in the metadata key `directions`, nil when there is none.
+    private static func loadDirections(_ tensors: [String: Tensor], metadata: [String: String], config: CVAEConfig,
+                                       path: String) throws -> LatentDirections? {
+        guard let list = metadata[LatentDirections.metadataKey], !list.isEmpty else { return nil }
+        let names = list.split(separator: ",").map(String.init)
+        var vectors: [String: [Float]] = [:]
+        for name in names {
+            let tensorName = LatentDirections.tensorPrefix + name
+            guard let t = tensors[tensorName] else { throw WeightsFileError.missingTensor(path: path, name: tensorName) }
+            guard t.shape == [config.classes, config.latent] else {
+                throw WeightsFileError.wrongShape(path: path, name: tensorName, shape: t.shape, expected: [config.classes, config.latent])
+            }
+            guard t.values.allSatisfy(\.isFinite) else { throw WeightsFileError.nonFinite(path: path, name: tensorName) }
+            vectors[name] = t.values
+        }
+        do {
+            return try LatentDirections(classes: config.classes, latent: config.latent, names: names, vectors: vectors)
+        } catch let error as ModelError {
+            throw WeightsFileError.invalidModel(path: path, error: error)
+        }
+    }
+
     /// The tensors `save` writes, in order: the ten parameters in PyTorch's state_dict order,
     /// then the prior's tensors when the model has one.
     public static func tensors(of model: CVAE) -> [(name: String, tensor: Tensor)] {
@@ -115,6 +139,7 @@ public enum WeightsFile {
             list.append(("prior.means", Tensor(shape: [p.classes, p.components, p.latent], values: p.means)))
             list.append(("prior.logvars", Tensor(shape: [p.classes, p.components, p.latent], values: p.logvars)))
         }
+        if let d = model.directions { list += d.tensors() }
         return list
     }
 
@@ -124,7 +149,8 @@ public enum WeightsFile {
         if let name = model.parameters.firstNonFiniteTensor() {
             throw WeightsFileError.nonFiniteParameter(path: path, name: name)
         }
-        let merged = model.metadata.merging(metadata) { _, given in given }
+        var merged = model.metadata.merging(metadata) { _, given in given }
+        merged[LatentDirections.metadataKey] = model.directions.map { $0.names.joined(separator: ",") }
         try SafeTensors.write(tensors(of: model), metadata: merged, to: path)
     }
 }

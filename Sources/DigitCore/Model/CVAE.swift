@@ -12,11 +12,10 @@ public final class CVAE: @unchecked Sendable {
     public let config: CVAEConfig
     public let parameters: ParameterStore
     public let prior: LatentPrior?
+    /// Named directions (slant, thickness, ...) stored with the weights, if fitted.
+    public let directions: LatentDirections?
     /// Free-form metadata from the weights file (`__metadata__`).
     public let metadata: [String: String]
-    /// The temperature `generate` and the app use when none is given: the metadata's
-    /// `default_temperature` (chosen by `digitgen eval --temperatures ... --record`), else 1.
-    public let defaultTemperature: Float
 
     /// The layers as typed views into `parameters`.
     public let weights: CVAEWeights
@@ -49,7 +48,8 @@ public final class CVAE: @unchecked Sendable {
     }
 
     public init(config: CVAEConfig, parameters: ParameterStore,
-                prior: LatentPrior? = nil, metadata: [String: String] = [:]) throws {
+                prior: LatentPrior? = nil, directions: LatentDirections? = nil,
+                metadata: [String: String] = [:]) throws {
         let expected = config.tensorSpecs
         guard parameters.views.count == expected.count,
               zip(parameters.views, expected).allSatisfy({ $0.name == $1.name && $0.shape == $1.shape })
@@ -58,11 +58,15 @@ public final class CVAE: @unchecked Sendable {
             throw ModelError.inconsistentShapes(
                 "prior is for latent \(prior.latent) x \(prior.classes) classes, model has \(config.latent) x \(config.classes)")
         }
-        self.defaultTemperature = try CVAE.defaultTemperature(in: metadata)
+        if let directions, directions.latent != config.latent || directions.classes != config.classes {
+            throw ModelError.inconsistentShapes(
+                "directions are for latent \(directions.latent) x \(directions.classes) classes, model has \(config.latent) x \(config.classes)")
+        }
         self.config = config
         self.parameters = parameters
         self.weights = CVAEWeights(parameters, config: config)
         self.prior = prior
+        self.directions = directions
         self.metadata = metadata
     }
 
@@ -87,7 +91,13 @@ public final class CVAE: @unchecked Sendable {
     /// A copy of this model with another prior (or none).
     public func with(prior: LatentPrior?, metadata: [String: String]? = nil) throws -> CVAE {
         try CVAE(config: config, parameters: ParameterStore(copying: parameters),
-                 prior: prior, metadata: metadata ?? self.metadata)
+                 prior: prior, directions: directions, metadata: metadata ?? self.metadata)
+    }
+
+    /// A copy of this model with other named directions (or none).
+    public func with(directions: LatentDirections?, metadata: [String: String]? = nil) throws -> CVAE {
+        try CVAE(config: config, parameters: ParameterStore(copying: parameters),
+                 prior: prior, directions: directions, metadata: metadata ?? self.metadata)
     }
 
     // MARK: - Decoder
@@ -96,15 +106,53 @@ public final class CVAE: @unchecked Sendable {
     /// probabilities in [0, 1] (count x pixels). No allocation after the first call.
     public func decode(z: UnsafePointer<Float>, labels: UnsafePointer<Int>, count: Int,
                        into out: UnsafeMutablePointer<Float>) {
+        // x = [z | one_hot(y)]          (b, L + C)
+        decode(count: count, into: out) { start, b, x in
+            CVAE.concatOneHot(z + start * self.config.latent, width: self.config.latent, labels: labels + start,
+                              classes: self.config.classes, count: b, into: x)
+        }
+    }
+
+    /// Decodes with a condition vector per image (count x C) instead of a label: a one-hot
+    /// row gives the same pixels as its label; a blend of two one-hot rows is how a morph
+    /// passes from one digit to another.
+    public func decode(z: [Float], conditions: [Float]) throws -> [Float] {
+        let c = config
+        guard !conditions.isEmpty, conditions.count % c.classes == 0 else {
+            throw ModelError.inconsistentShapes("\(conditions.count) condition values are not rows of \(c.classes)")
+        }
+        let count = conditions.count / c.classes
+        guard z.count == count * c.latent else { throw ModelError.latentSizeMismatch(expected: c.latent, got: z.count / count) }
+        guard z.allSatisfy(\.isFinite), conditions.allSatisfy(\.isFinite) else { throw ModelError.nonFiniteLatent }
+        var out = [Float](repeating: 0, count: count * c.pixels)
+        z.withUnsafeBufferPointer { zp in
+            conditions.withUnsafeBufferPointer { cp in
+                out.withUnsafeMutableBufferPointer { op in
+                    // x = [z | condition]       (b, L + C)
+                    decode(count: count, into: op.baseAddress!) { start, b, x in
+                        for i in 0..<b {
+                            let row = x + i * (c.latent + c.classes)
+                            row.update(from: zp.baseAddress! + (start + i) * c.latent, count: c.latent)
+                            (row + c.latent).update(from: cp.baseAddress! + (start + i) * c.classes, count: c.classes)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The decoder over chunks; `fillInput(start, b, x)` writes the b rows of fc3's input
+    /// for the chunk starting at image `start`.
+    private func decode(count: Int, into out: UnsafeMutablePointer<Float>,
+                        fillInput: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
         lock.lock(); defer { lock.unlock() }
         let c = config, ps = inferencePasses()
         let kernel = _kernel ?? DecoderKernel.forced ?? DecoderKernel.automatic(rows: count)
         var start = 0
         while start < count {
             let b = min(CVAE.chunk, count - start)
-            // x = [z | one_hot(y)]          (b, L + C)
-            CVAE.concatOneHot(z + start * c.latent, width: c.latent, labels: labels + start, classes: c.classes,
-                              count: b, into: ps.decoderInput)
+            fillInput(start, b, ps.decoderInput)
             // out = sigmoid(relu(x fc3^T + b3) fc4^T + b4)    (b, P)
             ps.decoder.forward(weights, store: parameters, input: ps.decoderInput, count: b, hidden: nil,
                                out: out + start * c.pixels, sigmoid: true, kernel: kernel)

@@ -12,6 +12,13 @@ public enum BLAS {
 
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
+    /// The kernel family OpenBLAS chose for this CPU at load time ("SkylakeX", "Haswell",
+    /// "Prescott", ...); see `BLASCoreSelection`.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
     @inline(__always)
     public static func gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
@@ -30,5 +37,35 @@ public enum BLAS {
     @inline(__always)
     public static func axpy(n: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
         cblas_saxpy(Int32(n), alpha, x, 1, y, 1)
+    }
+
+    // MARK: - LAPACK (double precision, small dense systems)
+
+    /// Solves A x = b for a symmetric positive-definite n x n matrix A (Cholesky, LAPACK dposv).
+    /// Returns nil when A is not positive definite.
+    public static func solvePositiveDefinite(_ a: [Double], _ b: [Double], n: Int) -> [Double]? {
+        precondition(a.count == n * n && b.count == n, "solvePositiveDefinite: sizes")
+        var matrix = a, x = b, info: Int32 = 0
+        var size = Int32(n), one: Int32 = 1
+        // A symmetric matrix reads the same in row- and column-major order.
+        dposv_("U", &size, &one, &matrix, &size, &x, &size, &info)
+        return info == 0 ? x : nil
+    }
+
+    /// Eigenvalues (descending) and eigenvectors (rows, unit length, same order) of a symmetric
+    /// n x n matrix (LAPACK dsyev). Returns nil if LAPACK does not converge.
+    public static func symmetricEigen(_ a: [Double], n: Int) -> (values: [Double], vectors: [[Double]])? {
+        precondition(a.count == n * n, "symmetricEigen: size")
+        var matrix = a, values = [Double](repeating: 0, count: n), info: Int32 = 0
+        var size = Int32(n), query: Int32 = -1, optimal = 0.0
+        dsyev_("V", "U", &size, &matrix, &size, &values, &optimal, &query, &info)
+        guard info == 0 else { return nil }
+        var lwork = Int32(max(1, Int(optimal)))
+        var work = [Double](repeating: 0, count: Int(lwork))
+        dsyev_("V", "U", &size, &matrix, &size, &values, &work, &lwork, &info)
+        guard info == 0 else { return nil }
+        // Column-major output: eigenvector i is column i, i.e. matrix[i*n ..< i*n + n]; ascending order.
+        let order = (0..<n).reversed()
+        return (order.map { values[$0] }, order.map { Array(matrix[($0 * n)..<($0 * n + n)]) })
     }
 }
