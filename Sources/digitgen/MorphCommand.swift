@@ -96,7 +96,7 @@ struct MorphCommand: ParsableCommand {
         } else {
             let a = fromSeed ?? seed ?? UInt64.random(in: 0...UInt64(Int64.max))
             morph = Morph(fromDigit: fromDigit!, toDigit: toDigit!, fromSeed: a, toSeed: toSeed ?? seed ?? a,
-                          frames: frames, temperature: temperature ?? 1, prior: prior,
+                          frames: frames, temperature: temperature ?? model.defaultTemperature, prior: prior,
                           sameStyle: sameStyle)
         }
         let images = try morph.render(model: model)

@@ -16,6 +16,9 @@ public final class CVAE: @unchecked Sendable {
     public let directions: LatentDirections?
     /// Free-form metadata from the weights file (`__metadata__`).
     public let metadata: [String: String]
+    /// The temperature `generate` and the app use when none is given: the metadata's
+    /// `default_temperature` (chosen by `digitgen eval --temperatures ... --record`), else 1.
+    public let defaultTemperature: Float
 
     /// The layers as typed views into `parameters`.
     public let weights: CVAEWeights
@@ -62,6 +65,7 @@ public final class CVAE: @unchecked Sendable {
             throw ModelError.inconsistentShapes(
                 "directions are for latent \(directions.latent) x \(directions.classes) classes, model has \(config.latent) x \(config.classes)")
         }
+        self.defaultTemperature = try CVAE.defaultTemperature(in: metadata)
         self.config = config
         self.parameters = parameters
         self.weights = CVAEWeights(parameters, config: config)
