@@ -1,3 +1,4 @@
+import DigitStudio
 import Foundation
 
 // digit-generator: the GTK desktop app. See README.md, "The desktop app".

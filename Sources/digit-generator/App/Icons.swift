@@ -1,3 +1,4 @@
+import DigitStudio
 import CGtk
 import DigitCore
 import Foundation

@@ -1,3 +1,4 @@
+import DigitStudio
 import DigitCore
 
 /// Writes the images on screen as one PNG: the samples side by side at their native size

@@ -1,3 +1,4 @@
+import DigitStudio
 import Foundation
 
 /// Schedules renders on the `InferenceWorker` from the main thread: one job in flight, and

@@ -1,3 +1,4 @@
+import DigitStudio
 import DigitCore
 import Dispatch
 
@@ -21,7 +22,7 @@ final class InferenceWorker: @unchecked Sendable {
     func load(path: String?, completion: @escaping @Sendable (Result<ModelSummary, LoadFailure>) -> Void) {
         queue.async { [self] in
             switch ModelLoader.load(path: path) {
-            case .success(let model):
+            case .success(let (model, _)):
                 self.model = model
                 sampledFor = nil
                 let c = model.config
@@ -90,4 +91,13 @@ private struct SampleKey: Equatable {
     let seed: UInt64
     let temperature: Float
     let count: Int
+}
+
+/// What the window needs to know about a loaded model.
+struct ModelSummary: Sendable {
+    let path: String
+    let latent: Int
+    let classes: Int
+    let side: Int
+    let fittedPrior: Bool
 }

@@ -1,3 +1,4 @@
+import DigitStudio
 import DigitCore
 
 /// How strongly each latent dimension changes the decoded image, to pick the dimensions

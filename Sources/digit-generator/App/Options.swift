@@ -1,3 +1,4 @@
+import DigitStudio
 import Foundation
 
 /// Command-line options, read before GTK sees argv.

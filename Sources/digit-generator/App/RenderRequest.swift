@@ -1,3 +1,4 @@
+import DigitStudio
 /// One latent dimension set to the same value for every sample.
 struct LatentOverride: Sendable, Equatable {
     let dimension: Int

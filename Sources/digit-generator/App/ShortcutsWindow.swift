@@ -1,3 +1,4 @@
+import DigitStudio
 import CGtk
 
 /// The Ctrl+? window listing every shortcut (GtkShortcutsWindow, id help_overlay).

@@ -1,3 +1,4 @@
+import DigitStudio
 import CGtk
 
 /// The app's CSS on top of libadwaita's stylesheet.
