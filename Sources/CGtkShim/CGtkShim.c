@@ -32,3 +32,7 @@ gboolean dg_is_toggle_button(GtkWidget *widget) {
 gboolean dg_is_scale(GtkWidget *widget) {
     return widget != NULL && GTK_IS_SCALE(widget);
 }
+
+const char *dg_type_name(GtkWidget *widget) {
+    return widget != NULL ? G_OBJECT_TYPE_NAME(widget) : "";
+}

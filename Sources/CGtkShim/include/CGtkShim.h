@@ -27,4 +27,7 @@ gboolean dg_is_toggle_button(GtkWidget *widget);
 /// GTK_IS_SCALE(widget).
 gboolean dg_is_scale(GtkWidget *widget);
 
+/// G_OBJECT_TYPE_NAME(widget), e.g. "GtkScrolledWindow".
+const char *dg_type_name(GtkWidget *widget);
+
 #endif

@@ -75,19 +75,19 @@ final class ControlsPanel {
             + [temperatureLabel, temperature, temperatureValue, seedLabel, seed]
         for w in all { grid.remove(w) }
         if compact {
-            // Columns: 0 label, 1 drop-down or track, 2 value, 3 reset.
+            // Columns: 0-1 label and track, 1-3 drop-down, 2 value, 3 reset.
             var row = 0
             for s in sliders {
                 grid.attach(s.label, column: 0, row: row)
-                grid.attach(s.dropDown, column: 1, row: row)
-                grid.attach(s.value, column: 2, row: row, width: 2)
-                grid.attach(s.scale, column: 0, row: row + 1, width: 3)
+                grid.attach(s.dropDown, column: 1, row: row, width: 3)
+                grid.attach(s.scale, column: 0, row: row + 1, width: 2)
+                grid.attach(s.value, column: 2, row: row + 1)
                 grid.attach(s.reset, column: 3, row: row + 1)
                 row += 2
             }
-            grid.attach(temperatureLabel, column: 0, row: row)
-            grid.attach(temperatureValue, column: 2, row: row, width: 2)
-            grid.attach(temperature, column: 0, row: row + 1, width: 4)
+            grid.attach(temperatureLabel, column: 0, row: row, width: 2)
+            grid.attach(temperature, column: 0, row: row + 1, width: 2)
+            grid.attach(temperatureValue, column: 2, row: row + 1)
             grid.attach(seedLabel, column: 0, row: row + 2)
             grid.attach(seed, column: 1, row: row + 2, width: 3)
             grid.setRowSpacing(4)

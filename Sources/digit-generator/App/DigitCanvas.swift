@@ -19,8 +19,8 @@ final class DigitCanvas {
 
     init() {
         area.setExpand(horizontal: true, vertical: true)
-        area.setSizeRequest(width: 5 * 28 + 4 * Int(DigitCanvas.gap), height: 56)
-        area.setContentSize(width: 5 * 112 + 4 * Int(DigitCanvas.gap), height: 112)
+        // A drawing area's content size is its minimum too: keep it small, it expands.
+        area.setContentSize(width: 5 * 28 + 4 * Int(DigitCanvas.gap), height: 84)
         area.addClass("digit-canvas")
         area.setFocusable(true)
         area.setAccessibleLabel("Generated digits")

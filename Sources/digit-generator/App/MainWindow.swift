@@ -21,6 +21,7 @@ final class MainWindow {
     private let stack = Stack()
     private let errorPage = StatusPage(iconName: "dialog-error-symbolic", title: "The Model Could Not Be Loaded")
     private let toasts = ToastOverlay()
+    private let newSamples = Button(label: "_New Samples", iconName: "view-refresh-symbolic", mnemonic: true)
     private let timeout = Timeout()
     private var observer: Int?
     private var destroyed = false
@@ -40,7 +41,7 @@ final class MainWindow {
 
         let header = HeaderBar()
         header.setTitle(title)
-        let newSamples = Button(label: "_New Samples", iconName: "view-refresh-symbolic", mnemonic: true)
+        newSamples.setAccessibleLabel("New samples")
         newSamples.setAction("win.new-samples")
         newSamples.setTooltip("Five new samples of the digit (Ctrl+R, F5)")
         header.packStart(newSamples)
@@ -49,7 +50,6 @@ final class MainWindow {
             [("_Keyboard Shortcuts", "win.show-help-overlay"), ("_About Digit Generator", "app.about"), ("_Quit", "app.quit")],
         ])
         menu.setTooltip("Main Menu")
-        menu.setAccessibleLabel("Main menu")
         menu.setInnerButtonLabel("Main menu")
         header.packEnd(menu)
 
@@ -59,8 +59,11 @@ final class MainWindow {
         page.append(digitClamp)
         page.append(canvas.area)
         page.append(Clamp(maximum: 1100, child: controls.grid))
-        stack.add(page, name: "main")
+        let scroller = ScrolledWindow(child: page)
+        scroller.setAccessibleLabel("Digits, images and controls")
+        stack.add(scroller, name: "main")
         stack.add(errorPage, name: "error")
+        errorPage.labelDescendants(ofType: "GtkScrolledWindow", "Error details")
         stack.setExpand(vertical: true)
         toasts.setChild(stack)
         let outer = Box(vertical: true)
@@ -159,6 +162,7 @@ final class MainWindow {
         // Digit buttons grow with the window: 48 px up to a 720 px high window, then 1/15 of it.
         digits.layout(columns: compact ? 5 : 10, buttonHeight: max(48, min(96, height / 15)))
         controls.layout(compact: compact)
+        newSamples.setIconOnly(compact)
     }
 
     private func save() {

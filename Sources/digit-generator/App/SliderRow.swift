@@ -30,6 +30,8 @@ final class SliderRow {
 
         dropDown.setTooltip("Direction slider \(name) moves the samples along")
         dropDown.setAccessibleLabel("Direction of slider \(name)")
+        dropDown.labelDescendants(ofType: "GtkScrolledWindow", "Directions for slider \(name)")
+        dropDown.labelDescendants(ofType: "GtkListView", "Directions for slider \(name)")
         dropDown.setListRows(title: { [weak self] i in self?.entryTitle(i) ?? "" },
                              subtitle: { [weak self] i in self?.entrySubtitle(i) ?? "" },
                              stripSize: (5 * 56, 56)) { [weak self] i, painter, w, h in
@@ -69,7 +71,10 @@ final class SliderRow {
         reset.setAccessibleLabel("Slider \(name): back to the sampled images")
         reset.onClicked { [weak self] in
             guard let self else { return }
+            // The button turns insensitive at 0: keep the keyboard on the slider.
+            let focused = self.reset.hasFocus
             self.dispatch?(.resetOffset(slider: self.index))
+            if focused { self.scale.grabFocus() }
         }
     }
 

@@ -115,9 +115,36 @@ class Widget: GObjectRef {
     func setInnerButtonLabel(_ text: String) {
         var child = gtk_widget_get_first_child(widget)
         while let c = child {
-            if dg_is_toggle_button(c) != 0 { dg_accessible_set_label(c, text) }
+            if dg_is_toggle_button(c) != 0 {
+                dg_accessible_set_label(c, text)
+                // The drop-down's button shows its item in a list-item widget of its own.
+                Widget.label(descendantsOf: c, type: "GtkListItemWidget", text)
+            }
             child = gtk_widget_get_next_sibling(c)
         }
+    }
+
+    private static func label(descendantsOf w: UnsafeMutablePointer<GtkWidget>, type: String, _ text: String) {
+        var child = gtk_widget_get_first_child(w)
+        while let c = child {
+            if String(cString: dg_type_name(c)) == type { dg_accessible_set_label(c, text) }
+            label(descendantsOf: c, type: type, text)
+            child = gtk_widget_get_next_sibling(c)
+        }
+    }
+
+    /// Names every descendant of GTK type `typeName` (parts GTK builds inside a widget, such
+    /// as a drop-down's popup list, that would be announced by their type name).
+    func labelDescendants(ofType typeName: String, _ text: String) {
+        func visit(_ w: UnsafeMutablePointer<GtkWidget>) {
+            if String(cString: dg_type_name(w)) == typeName { dg_accessible_set_label(w, text) }
+            var child = gtk_widget_get_first_child(w)
+            while let c = child {
+                visit(c)
+                child = gtk_widget_get_next_sibling(c)
+            }
+        }
+        visit(widget)
     }
 
     /// Bounds in the toplevel surface's coordinates (what a screenshot of the window shows).

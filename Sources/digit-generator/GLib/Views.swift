@@ -46,7 +46,11 @@ final class Label: Widget {
 }
 
 final class Button: Widget {
+    private var content: (label: String, icon: String, mnemonic: Bool)?
+    private var iconOnly = false
+
     init(label: String? = nil, iconName: String? = nil, mnemonic: Bool = false) {
+        if let label, let iconName { content = (label, iconName, mnemonic) }
         if let iconName, let label {
             let button = gtk_button_new()!
             let content = adw_button_content_new()!
@@ -66,6 +70,21 @@ final class Button: Widget {
     /// stateful action's state equals the target.
     func setAction(_ detailedName: String) { gtk_actionable_set_detailed_action_name(opaque(widget), detailedName) }
     func setLabel(_ text: String) { gtk_button_set_label(cast(widget), text) }
+
+    /// For a button with an icon and a label: show only the icon (narrow windows).
+    func setIconOnly(_ on: Bool) {
+        guard let content, on != iconOnly else { return }
+        iconOnly = on
+        if on {
+            gtk_button_set_icon_name(cast(widget), content.icon)
+        } else {
+            let c = adw_button_content_new()!
+            adw_button_content_set_icon_name(opaque(c), content.icon)
+            adw_button_content_set_label(opaque(c), content.label)
+            adw_button_content_set_use_underline(opaque(c), content.mnemonic ? 1 : 0)
+            gtk_button_set_child(cast(widget), c)
+        }
+    }
 }
 
 final class ToggleButton: Widget {
@@ -171,6 +190,8 @@ final class ListRowFactory: GObjectRef {
             let position = Int(gtk_list_item_get_position(item))
             gtk_label_set_text(opaque(t), title(position))
             gtk_label_set_text(opaque(st), subtitle(position))
+            // The row GTK wraps around it is what takes the focus: name it.
+            if let row = gtk_widget_get_parent(box) { dg_accessible_set_label(row, title(position) + ", " + subtitle(position)) }
             DrawFunc.set(strip) { painter, w, h in draw(position, painter, w, h) }
             gtk_widget_queue_draw(strip)
         }
@@ -278,5 +299,15 @@ final class Clamp: Widget {
         adw_clamp_set_maximum_size(opaque(widget), Int32(maximum))
         adw_clamp_set_tightening_threshold(opaque(widget), Int32(maximum))
         adw_clamp_set_child(opaque(widget), child.widget)
+    }
+}
+
+/// Scrolls its child when the window is smaller than the child's minimum size (so that the
+/// window can always be made as small as a phone screen; the layout then adapts).
+final class ScrolledWindow: Widget {
+    init(child: Widget) {
+        super.init(gtk_scrolled_window_new())
+        gtk_scrolled_window_set_policy(opaque(widget), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC)
+        gtk_scrolled_window_set_child(opaque(widget), child.widget)
     }
 }
