@@ -9,6 +9,9 @@
                         every focusable, showing node of the main window has a name.
   a11y_check.py --focused
                         prints the focused node's role, name and description.
+  a11y_check.py --on-screen W H
+                        every focusable, visible node of the main window lies inside its
+                        W x H window (window coordinates: GTK 4 warns about screen ones).
   a11y_check.py --slider NAME
                         prints the value (and value text) of the slider named NAME.
 Exits 77 when pyatspi is not installed (the GUI test then skips the check).
@@ -83,6 +86,30 @@ def focusable_named():
     return 1 if unnamed or count == 0 else 0
 
 
+def on_screen(w, h):
+    x, y = 0, 0
+    app = find_app()
+    if app is None:
+        return 1
+    outside, count = [], 0
+    for node in walk(main_window(app)):
+        states = node.getState()
+        if not (states.contains(pyatspi.STATE_FOCUSABLE) and states.contains(pyatspi.STATE_VISIBLE)):
+            continue
+        # Parts of closed popups (a drop-down's list) have no size.
+        e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        if e.width <= 0 or e.height <= 0 or node.getRoleName() in ("scroll pane",):
+            continue
+        count += 1
+        inside = e.x >= x and e.y >= y and e.x + e.width <= x + w and e.y + e.height <= y + h
+        if not inside:
+            outside.append("%s %r at %d,%d %dx%d" % (node.getRoleName(), node.name, e.x, e.y, e.width, e.height))
+    print("%d focusable controls checked against %dx%d+%d+%d" % (count, w, h, x, y))
+    for o in outside:
+        print("outside: " + o)
+    return 1 if outside or count < 10 else 0
+
+
 def focused():
     app = find_app()
     if app is None:
@@ -116,6 +143,8 @@ def main():
         return focusable_named()
     if sys.argv[1] == "--focused":
         return focused()
+    if sys.argv[1] == "--on-screen":
+        return on_screen(int(sys.argv[2]), int(sys.argv[3]))
     if sys.argv[1] == "--slider":
         return slider(sys.argv[2])
     digit = sys.argv[1]

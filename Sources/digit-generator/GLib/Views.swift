@@ -46,44 +46,37 @@ final class Label: Widget {
 }
 
 final class Button: Widget {
-    private var content: (label: String, icon: String, mnemonic: Bool)?
-    private var iconOnly = false
+    private var label: UnsafeMutablePointer<GtkWidget>?
 
-    init(label: String? = nil, iconName: String? = nil, mnemonic: Bool = false) {
-        if let label, let iconName { content = (label, iconName, mnemonic) }
-        if let iconName, let label {
+    /// A button with a label, an icon, or both (the label then ellipsizes when space runs
+    /// out, so that a header bar never holds the window wider than a phone screen).
+    init(label text: String? = nil, iconName: String? = nil, mnemonic: Bool = false) {
+        if let iconName, let text {
             let button = gtk_button_new()!
-            let content = adw_button_content_new()!
-            adw_button_content_set_icon_name(opaque(content), iconName)
-            adw_button_content_set_label(opaque(content), label)
-            adw_button_content_set_use_underline(opaque(content), mnemonic ? 1 : 0)
-            gtk_button_set_child(cast(button), content)
+            let box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6)!
+            let image = gtk_image_new_from_icon_name(iconName)!
+            let l = mnemonic ? gtk_label_new_with_mnemonic(text)! : gtk_label_new(text)!
+            gtk_label_set_ellipsize(opaque(l), PANGO_ELLIPSIZE_END)
+            if mnemonic { gtk_label_set_mnemonic_widget(opaque(l), button) }
+            gtk_box_append(cast(box), image)
+            gtk_box_append(cast(box), l)
+            gtk_button_set_child(cast(button), box)
+            label = l
             super.init(button)
         } else if let iconName {
             super.init(gtk_button_new_from_icon_name(iconName))
         } else {
-            super.init(mnemonic ? gtk_button_new_with_mnemonic(label ?? "") : gtk_button_new_with_label(label ?? ""))
+            super.init(mnemonic ? gtk_button_new_with_mnemonic(text ?? "") : gtk_button_new_with_label(text ?? ""))
         }
     }
     func onClicked(_ body: @escaping () -> Void) { on("clicked", body) }
     /// "win.select-digit(3)": the button activates the action, and is checked when a
     /// stateful action's state equals the target.
     func setAction(_ detailedName: String) { gtk_actionable_set_detailed_action_name(opaque(widget), detailedName) }
-    func setLabel(_ text: String) { gtk_button_set_label(cast(widget), text) }
 
     /// For a button with an icon and a label: show only the icon (narrow windows).
     func setIconOnly(_ on: Bool) {
-        guard let content, on != iconOnly else { return }
-        iconOnly = on
-        if on {
-            gtk_button_set_icon_name(cast(widget), content.icon)
-        } else {
-            let c = adw_button_content_new()!
-            adw_button_content_set_icon_name(opaque(c), content.icon)
-            adw_button_content_set_label(opaque(c), content.label)
-            adw_button_content_set_use_underline(opaque(c), content.mnemonic ? 1 : 0)
-            gtk_button_set_child(cast(widget), c)
-        }
+        if let label { gtk_widget_set_visible(label, on ? 0 : 1) }
     }
 }
 

@@ -43,8 +43,11 @@ enum SaveDialog {
                                                        "_Save", "_Cancel") else { return }
         gtk_native_dialog_set_modal(cast(native), 1)
         gtk_file_chooser_set_current_name(native, suggestedName)
-        let ids = scales.map { String($0) }
-        let labels = scales.map { "\($0)× (\(140 * $0) × \(28 * $0) px)" }
+        // The default first: GTK 4.8's fallback dialog shows the first option whatever
+        // gtk_file_chooser_set_choice said.
+        let ordered = [defaultScale] + scales.filter { $0 != defaultScale }
+        let ids = ordered.map { String($0) }
+        let labels = ordered.map { "\($0)× (\(140 * $0) × \(28 * $0) px)" }
         withCStringArray(ids) { idp in
             withCStringArray(labels) { lp in
                 gtk_file_chooser_add_choice(native, "scale", "Scale", UnsafeMutablePointer(mutating: idp), UnsafeMutablePointer(mutating: lp))
