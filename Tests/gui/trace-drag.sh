@@ -23,9 +23,11 @@ trap 'kill $XVFB_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1 XDG_STATE_HOME="$WORK/state"
 ARGS=(); [ -n "$WEIGHTS" ] && ARGS=(--weights "$WEIGHTS")
 "$BIN" "${ARGS[@]}" 2>"$WORK/stderr" & APP=$!
-# Waits until slider A's positions have been decoded ahead (about 0.2 s after the window
-# shows its first images; until then a move is drawn one frame later).
-for _ in $(seq 100); do grep -q "sweep sweep-slider0 ready" "$WORK/stderr" && grep -q "trace: layout" "$WORK/stderr" && break; sleep 0.1; done
+# Waits until the positions of both sliders and the temperature have been decoded ahead
+# (about 0.2 s after the window shows its first images; until then a move is drawn one
+# frame later, and the worker competes with the main thread for a core).
+for _ in $(seq 100); do grep -q "sweep sweep-temperature ready" "$WORK/stderr" && grep -q "trace: layout" "$WORK/stderr" && break; sleep 0.1; done
+sleep 0.3
 WID=$(xdotool search --onlyvisible --pid "$APP" | head -1)
 eval "$(xdotool getwindowgeometry --shell "$WID")"
 IFS=, read -r sx sy sw sh <<< "$(grep "trace: layout" "$WORK/stderr" | tail -1 | sed 's/.*slider0=\([0-9,]*\).*/\1/')"

@@ -43,6 +43,7 @@ final class MainWindow {
         header.setTitle(title)
         newSamples.setAccessibleLabel("New samples")
         newSamples.setAction("win.new-samples")
+        newSamples.addClass("flat")
         newSamples.setTooltip("Five new samples of the digit (Ctrl+R, F5)")
         header.packStart(newSamples)
         let menu = MenuButton(iconName: "open-menu-symbolic", sections: [

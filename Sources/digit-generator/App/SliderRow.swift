@@ -116,11 +116,15 @@ final class SliderRow {
             scale.setAccessibleValueText(spoken)
             scale.setAccessibleDescription("Moves the five samples \(spoken); the typical range is within 2 standard deviations")
             value.setTooltip(spoken)
+        }
+        if setting.direction != labelledDirection {
+            labelledDirection = setting.direction
             dropDown.setInnerButtonLabel("Direction of slider \(name): \(setting.direction.title)")
         }
         reset.setSensitive(setting.offset != 0)
     }
     private var lastSpoken = ""
+    private var labelledDirection: DirectionID?
 
     private func entryTitle(_ i: Int) -> String { entries.indices.contains(i) ? entries[i].id.title : "" }
     private func entrySubtitle(_ i: Int) -> String { entries.indices.contains(i) ? entries[i].subtitle : "" }
