@@ -20,9 +20,9 @@ public struct AppOptions: ParsableCommand {
         abstract: "Generates handwritten digits with a conditional VAE.",
         discussion: """
             Environment:
-              DIGITGEN_TRACE=1          print frame timings to stderr, and a summary on exit
-              DIGITGEN_SAVE_PATH=FILE   Ctrl+S writes the PNG straight to FILE, without a dialog
-              XDG_STATE_HOME            where the last view and window size are remembered
+              DIGITGEN_TRACE=1         frame timings on stderr, a summary on exit
+              DIGITGEN_SAVE_PATH=FILE  Ctrl+S writes the PNG to FILE without a dialog
+              XDG_STATE_HOME           where the last view and window size are kept
             """)
 
     public enum Outcome: Equatable {

@@ -220,15 +220,3 @@ final class Timeout {
 
     deinit { cancel() }
 }
-
-/// A main-thread-only object that travels through a worker thread as a token and is
-/// dereferenced again only on the main thread (inside `MainContext.invoke`).
-struct MainThreadRef<T: AnyObject>: @unchecked Sendable {
-    private let object: T
-    init(_ object: T) { self.object = object }
-
-    var value: T {
-        precondition(Thread.isMainThread, "MainThreadRef dereferenced off the main thread")
-        return object
-    }
-}
