@@ -5,7 +5,8 @@ import DigitStudio
 /// slider's label, drop-down and value on one row and its track on the next.
 final class ControlsPanel {
     let grid = Grid(rowSpacing: 6, columnSpacing: 10)
-    let sliders = [SliderRow(index: 0), SliderRow(index: 1)]
+    let accessibleText = AccessibleText()
+    lazy var sliders = [SliderRow(index: 0, accessibleText: accessibleText), SliderRow(index: 1, accessibleText: accessibleText)]
     let temperatureLabel = Label("_Temperature", mnemonic: true)
     let temperature = Scale(min: 0, max: Double(ViewSettings.maxTemperature), step: 0.05, page: 0.25)
     let temperatureValue = Label("1.00")
@@ -121,7 +122,7 @@ final class ControlsPanel {
         temperatureValue.setText(t)
         if t != lastTemperature {
             lastTemperature = t
-            temperature.setAccessibleValueText("temperature \(t)")
+            accessibleText.set(temperature, .valueText, "temperature \(t)")
         }
         seed.setText(state.seedText)
     }

@@ -11,6 +11,7 @@ final class DigitCanvas {
     var onLayout: ((CanvasLayout) -> Void)?
     /// Space or Enter while focused.
     var onActivate: (() -> Void)?
+    var accessibleText: AccessibleText?
 
     private var images: [GrayImage] = []
     private var shown: ShownImages?
@@ -42,7 +43,11 @@ final class DigitCanvas {
             images = (0..<r.count).map { _ in GrayImage(side: r.side) }
         }
         for (i, image) in images.enumerated() { image.update(r.gray, index: i) }
-        if shown?.view != s.view { area.setAccessibleDescription(AppState.describe(s.view)) }
+        if shown?.view != s.view {
+            if let accessibleText { accessibleText.set(area, .description, AppState.describe(s.view)) } else {
+                area.setAccessibleDescription(AppState.describe(s.view))
+            }
+        }
         shown = s
         area.queueDraw()
     }

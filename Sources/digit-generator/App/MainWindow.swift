@@ -76,6 +76,7 @@ final class MainWindow {
         installActions()
         let dispatch: (Intent) -> Void = { [weak core] intent in core?.store.dispatch(intent) }
         controls.dispatch = dispatch
+        canvas.accessibleText = controls.accessibleText
         canvas.onActivate = { dispatch(.newSamples) }
         canvas.onDrawn = { [weak self] revision in self?.trace.frameDrawn(generation: revision) }
         canvas.onLayout = { [weak self] _ in self?.traceLayout() }

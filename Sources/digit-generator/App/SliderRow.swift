@@ -13,6 +13,7 @@ final class SliderRow {
     let value = Label("+0.0")
     let reset = Button(iconName: "edit-undo-symbolic")
     var dispatch: ((Intent) -> Void)?
+    let accessibleText: AccessibleText
 
     /// Directions in the drop-down, in order, for `shownDigit`.
     private var entries: [Direction] = []
@@ -20,8 +21,9 @@ final class SliderRow {
     private var previews: Previews?
     private var rendering = false
 
-    init(index: Int) {
+    init(index: Int, accessibleText: AccessibleText) {
         self.index = index
+        self.accessibleText = accessibleText
         name = index == 0 ? "A" : "B"
         label = Label("Slider _\(name)", mnemonic: true)
         label.setXAlign(0)
@@ -113,9 +115,10 @@ final class SliderRow {
         let spoken = state.offsetText(slider: index)
         if spoken != lastSpoken {
             lastSpoken = spoken
-            scale.setAccessibleValueText(spoken)
-            scale.setAccessibleDescription("Moves the five samples \(spoken); the typical range is within 2 standard deviations")
-            value.setTooltip(spoken)
+            accessibleText.set(scale, .valueText, spoken)
+            accessibleText.set(scale, .description,
+                               "Moves the five samples \(spoken); the typical range is within 2 standard deviations")
+            accessibleText.set(value, .tooltip, spoken)
         }
         if setting.direction != labelledDirection {
             labelledDirection = setting.direction
