@@ -12,6 +12,8 @@
   a11y_check.py --on-screen W H
                         every focusable, visible node of the main window lies inside its
                         W x H window (window coordinates: GTK 4 warns about screen ones).
+  a11y_check.py --min-size PREFIX SIZE
+                        every button whose name starts with PREFIX is at least SIZE x SIZE.
   a11y_check.py --slider NAME
                         prints the value (and value text) of the slider named NAME.
 Exits 77 when pyatspi is not installed (the GUI test then skips the check).
@@ -110,6 +112,22 @@ def on_screen(w, h):
     return 1 if outside or count < 10 else 0
 
 
+def min_size(prefix, size):
+    app = find_app()
+    if app is None:
+        return 1
+    small, count = [], 0
+    for node in walk(main_window(app)):
+        if not node.name.startswith(prefix) or node.getRoleName() not in ("push button", "toggle button"):
+            continue
+        e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        count += 1
+        print("%s: %dx%d" % (node.name, e.width, e.height))
+        if e.width < size or e.height < size:
+            small.append(node.name)
+    return 1 if small or count == 0 else 0
+
+
 def focused():
     app = find_app()
     if app is None:
@@ -145,6 +163,8 @@ def main():
         return focused()
     if sys.argv[1] == "--on-screen":
         return on_screen(int(sys.argv[2]), int(sys.argv[3]))
+    if sys.argv[1] == "--min-size":
+        return min_size(sys.argv[2], int(sys.argv[3]))
     if sys.argv[1] == "--slider":
         return slider(sys.argv[2])
     digit = sys.argv[1]

@@ -406,8 +406,13 @@ eval "$(xdotool getwindowgeometry --shell "$WID")"
 shot narrow.png
 check "the window can be 360 x 640 (got ${WIDTH}x${HEIGHT})" narrow.png test "$WIDTH" -le 360 -a "$HEIGHT" -le 640
 a11y "at 360 x 640 every control is on screen" narrow.png --on-screen "$WIDTH" "$HEIGHT"
+a11y "at 360 x 640 the digit buttons are at least 48 x 48" narrow.png --min-size "Digit " 48
 NARROW_CELLS=$(cells)
 check "at 360 x 640 the five cells hold digit-like images" narrow.png $CHECK cells "$WORK/narrow.png" "$X" "$Y" "$NARROW_CELLS"
+xdotool windowsize "$WID" 1280 800
+sleep 1.5
+shot wide.png
+a11y "at 1280 x 800 the digit buttons are at least 48 x 48" wide.png --min-size "Digit " 48
 xdotool windowsize "$WID" 940 680
 sleep 1
 
