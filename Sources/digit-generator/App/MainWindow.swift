@@ -242,6 +242,7 @@ final class MainWindow {
         case .setOffset, .setTemperature, .sliderKey, .temperatureKey:
             if new.viewRevision != old.viewRevision { trace.sliderChanged(generation: new.viewRevision) }
         case .modelLoaded(let info):
+            trace.milestone("model, its digest and directions loaded")
             let list = info.catalog.entries[new.view.digit].prefix(4).map { "\($0.id.title) (\($0.subtitle))" }
             trace.note("directions ready; digit \(new.view.digit): " + list.joined(separator: ", "))
         case .rendered(.sweep(let target), _, _):
