@@ -436,7 +436,11 @@ fi
 
 # --- run 2: corrupt weights -------------------------------------------------------------
 head -c 4096 /dev/urandom > "$WORK/corrupt.safetensors"
+# A damaged remembered state too: it is ignored with one warning.
+echo '{"version": 1, "window": {' > "$XDG_STATE_HOME/digit-generator/state.json"
 if start --weights "$WORK/corrupt.safetensors"; then
+    check "a corrupt remembered state is ignored with a warning" "" \
+        grep -F "digit-generator: ignoring the remembered state in $XDG_STATE_HOME/digit-generator/state.json: not the JSON this version writes" "$WORK/stderr.$RUN"
     sleep 1
     shot corrupt.png
     eval "$(xdotool getwindowgeometry --shell "$WID")"
