@@ -14,7 +14,7 @@ enum ShortcutsWindow {
                     <property name="title">Generating</property>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">0...9</property>
-                      <property name="title">Five new samples of a digit (not while typing a seed)</property></object></child>
+                      <property name="title">Five new samples of a digit</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">&lt;ctrl&gt;r F5</property>
                       <property name="title">New samples of the current digit</property></object></child>
@@ -23,7 +23,7 @@ enum ShortcutsWindow {
                       <property name="title">New samples, when the images have the focus</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">Left Right</property>
-                      <property name="title">Move between the digit buttons (one Tab stop); Space or Enter picks</property></object></child>
+                      <property name="title">Move between the digit buttons</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">&lt;ctrl&gt;s</property>
                       <property name="title">Save the images and their settings as PNG</property></object></child>
@@ -40,19 +40,19 @@ enum ShortcutsWindow {
                       <property name="title">Focus the temperature or the seed</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">Left Right</property>
-                      <property name="title">Move the focused slider by 1/20 of its range</property></object></child>
+                      <property name="title">Move a slider by 1/20 of its range</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">Page_Up Page_Down</property>
-                      <property name="title">Move the focused slider by 1/4 of its range</property></object></child>
+                      <property name="title">Move a slider by 1/4 of its range</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">Home End</property>
-                      <property name="title">Move the focused slider to an end</property></object></child>
+                      <property name="title">Move a slider to an end</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">Delete KP_0</property>
-                      <property name="title">Reset the focused slider (0: the sampled images)</property></object></child>
+                      <property name="title">Reset the slider (0 on the keypad too)</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">Return Escape</property>
-                      <property name="title">In the seed field: use the typed seed, or go back to the one in use</property></object></child>
+                      <property name="title">Seed field: use the typed seed, or drop it</property></object></child>
                   </object>
                 </child>
                 <child>
