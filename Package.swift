@@ -25,6 +25,8 @@ let package = Package(
                        providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CGtk", pkgConfig: "gtk4 libadwaita-1",
                        providers: [.apt(["libgtk-4-dev", "libadwaita-1-dev"])]),
 
@@ -41,11 +43,20 @@ let package = Package(
         // The model, training and file formats. Never imports GTK.
         .target(name: "DigitCore", dependencies: ["CBLAS", "CZlib", "CPNG", "CPNGShim", "CGif", "CDigitKernels"]),
 
+        // The app's state, intents, reducer, latent queries and inference lanes: everything the
+        // window does that needs no display. Never imports GTK.
+        .target(
+            name: "DigitStudio",
+            dependencies: [
+                "DigitCore", "CCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
         // Command-line tool.
         .executableTarget(
             name: "digitgen",
             dependencies: [
-                "DigitCore", "CCairo",
+                "DigitCore", "DigitStudio", "CCairo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -53,11 +64,11 @@ let package = Package(
         .target(name: "CGtkShim", dependencies: ["CGtk"]),
 
         // GTK4 desktop app.
-        .executableTarget(name: "digit-generator", dependencies: ["DigitCore", "CGtk", "CGtkShim"]),
+        .executableTarget(name: "digit-generator", dependencies: ["DigitCore", "DigitStudio", "CGtk", "CGtkShim"]),
 
         .testTarget(name: "DigitCoreTests", dependencies: ["DigitCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "DigitGeneratorAppTests", dependencies: ["digit-generator", "DigitCore"]),
-        .testTarget(name: "CLITests", dependencies: ["DigitCore"]),
+        .testTarget(name: "DigitStudioTests", dependencies: ["DigitStudio", "DigitCore"]),
+        .testTarget(name: "CLITests", dependencies: ["DigitCore", "DigitStudio"]),
     ]
 )
 

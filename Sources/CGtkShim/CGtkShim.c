@@ -19,3 +19,20 @@ void dg_accessible_set_description(GtkWidget *widget, const char *description) {
 gboolean dg_is_editable(GtkWidget *widget) {
     return widget != NULL && GTK_IS_EDITABLE(widget);
 }
+
+void dg_accessible_set_value_text(GtkWidget *widget, const char *text) {
+    gtk_accessible_update_property(GTK_ACCESSIBLE(widget),
+                                   GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT, text, -1);
+}
+
+gboolean dg_is_toggle_button(GtkWidget *widget) {
+    return widget != NULL && GTK_IS_TOGGLE_BUTTON(widget);
+}
+
+gboolean dg_is_scale(GtkWidget *widget) {
+    return widget != NULL && GTK_IS_SCALE(widget);
+}
+
+const char *dg_type_name(GtkWidget *widget) {
+    return widget != NULL ? G_OBJECT_TYPE_NAME(widget) : "";
+}

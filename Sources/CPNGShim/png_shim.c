@@ -58,6 +58,13 @@ static void on_flush(png_structp png) { (void)png; }
 
 int png_shim_encode_gray8(const unsigned char *pixels, unsigned width, unsigned height,
                           unsigned char **out, size_t *out_size, char *error, size_t error_size) {
+    return png_shim_encode_gray8_text(pixels, width, height, NULL, NULL, 0, out, out_size, error, error_size);
+}
+
+int png_shim_encode_gray8_text(const unsigned char *pixels, unsigned width, unsigned height,
+                               const char *const *keys, const char *const *values, int num_text,
+                               unsigned char **out, size_t *out_size, char *error, size_t error_size) {
+    png_textp text = NULL;
     struct error_ctx err = {error, error_size};
     struct write_ctx *ctx = calloc(1, sizeof *ctx);
     if (ctx == NULL) {
@@ -76,6 +83,7 @@ int png_shim_encode_gray8(const unsigned char *pixels, unsigned width, unsigned 
         png_destroy_write_struct(&png, &info);
         free(ctx->data);
         free(ctx);
+        free(text);
         return 1;
     }
     png_set_write_fn(png, ctx, on_write, on_flush);
@@ -84,10 +92,24 @@ int png_shim_encode_gray8(const unsigned char *pixels, unsigned width, unsigned 
     png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
     png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    if (num_text > 0) {
+        text = calloc((size_t)num_text, sizeof *text);
+        if (text == NULL) png_error(png, "out of memory");
+        for (int i = 0; i < num_text; i++) {
+            size_t key_length = strlen(keys[i]);
+            if (key_length < 1 || key_length > 79) png_error(png, "PNG text keys must be 1-79 bytes");
+            text[i].compression = PNG_TEXT_COMPRESSION_NONE;
+            text[i].key = (png_charp)keys[i];
+            text[i].text = (png_charp)values[i];
+            text[i].text_length = strlen(values[i]);
+        }
+        png_set_text(png, info, text, num_text);
+    }
     png_write_info(png, info);
     for (unsigned y = 0; y < height; y++) png_write_row(png, pixels + (size_t)y * width);
     png_write_end(png, NULL);
     png_destroy_write_struct(&png, &info);
+    free(text);
     *out = ctx->data;
     *out_size = ctx->size;
     free(ctx);
@@ -177,6 +199,112 @@ int png_shim_decode_gray8(const unsigned char *data, size_t size, unsigned char 
     free(ctx->rows);
     free(ctx);
     return 0;
+}
+
+struct text_ctx {
+    char **keys;
+    char **values;
+    int count;
+};
+
+static char *copy_string(const char *s, size_t length) {
+    char *copy = malloc(length + 1);
+    if (copy != NULL) {
+        memcpy(copy, s, length);
+        copy[length] = 0;
+    }
+    return copy;
+}
+
+int png_shim_read_text(const unsigned char *data, size_t size, char ***keys, char ***values,
+                       int *num_text, char *error, size_t error_size) {
+    if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
+        set_message(error, error_size, "not a PNG file (bad signature)");
+        return 1;
+    }
+    struct error_ctx err = {error, error_size};
+    struct read_ctx *ctx = calloc(1, sizeof *ctx);
+    struct text_ctx *out = calloc(1, sizeof *out);
+    if (ctx == NULL || out == NULL) {
+        free(ctx);
+        free(out);
+        set_message(error, error_size, "out of memory");
+        return 1;
+    }
+    ctx->data = data;
+    ctx->size = size;
+    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &err, on_error, on_warning);
+    png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
+    png_infop end = png != NULL ? png_create_info_struct(png) : NULL;
+    if (png == NULL || info == NULL || end == NULL) {
+        png_destroy_read_struct(&png, &info, &end);
+        free(ctx);
+        free(out);
+        set_message(error, error_size, "cannot initialise libpng");
+        return 1;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_read_struct(&png, &info, &end);
+        png_shim_free_text(out->keys, out->values, out->count);
+        free(ctx->pixels);
+        free(ctx->rows);
+        free(ctx);
+        free(out);
+        return 1;
+    }
+    png_set_read_fn(png, ctx, on_read);
+    png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
+    png_read_info(png, info);
+    /* Text after the image data is legal too: read the rows (8-bit gray or not, they are
+     * only skipped) up to the end chunk. */
+    png_uint_32 w = png_get_image_width(png, info);
+    png_uint_32 h = png_get_image_height(png, info);
+    if ((size_t)w * h > PNG_SHIM_MAX_PIXELS) png_error(png, "image too large");
+    int passes = png_set_interlace_handling(png);
+    png_read_update_info(png, info);
+    size_t rowbytes = png_get_rowbytes(png, info);
+    ctx->pixels = malloc(rowbytes > 0 ? rowbytes : 1);
+    if (ctx->pixels == NULL) png_error(png, "out of memory");
+    for (int pass = 0; pass < passes; pass++)
+        for (png_uint_32 y = 0; y < h; y++) png_read_row(png, ctx->pixels, NULL);
+    png_read_end(png, end);
+
+    png_textp chunks[2] = {NULL, NULL};
+    int counts[2] = {0, 0};
+    png_get_text(png, info, &chunks[0], &counts[0]);
+    png_get_text(png, end, &chunks[1], &counts[1]);
+    int total = counts[0] + counts[1];
+    out->keys = calloc(total > 0 ? (size_t)total : 1, sizeof(char *));
+    out->values = calloc(total > 0 ? (size_t)total : 1, sizeof(char *));
+    if (out->keys == NULL || out->values == NULL) png_error(png, "out of memory");
+    for (int part = 0; part < 2; part++) {
+        for (int i = 0; i < counts[part]; i++) {
+            png_textp t = &chunks[part][i];
+            size_t length = t->compression >= PNG_ITXT_COMPRESSION_NONE ? t->itxt_length : t->text_length;
+            out->keys[out->count] = copy_string(t->key, strlen(t->key));
+            out->values[out->count] = copy_string(t->text != NULL ? t->text : "", t->text != NULL ? length : 0);
+            out->count++;
+            if (out->keys[out->count - 1] == NULL || out->values[out->count - 1] == NULL)
+                png_error(png, "out of memory");
+        }
+    }
+    png_destroy_read_struct(&png, &info, &end);
+    *keys = out->keys;
+    *values = out->values;
+    *num_text = out->count;
+    free(ctx->pixels);
+    free(ctx);
+    free(out);
+    return 0;
+}
+
+void png_shim_free_text(char **keys, char **values, int num_text) {
+    for (int i = 0; i < num_text; i++) {
+        if (keys != NULL) free(keys[i]);
+        if (values != NULL) free(values[i]);
+    }
+    free(keys);
+    free(values);
 }
 
 void png_shim_free(void *pointer) { free(pointer); }

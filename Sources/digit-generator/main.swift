@@ -1,12 +1,14 @@
+import DigitStudio
 import Foundation
 
 // digit-generator: the GTK desktop app. See README.md, "The desktop app".
-let trace = Trace()
-switch Options.parse(Array(CommandLine.arguments.dropFirst())) {
-case .exit(let status):
+switch AppOptions.outcome(Array(CommandLine.arguments.dropFirst()), version: Version.string) {
+case .exit(let text, let status):
+    if status == 0 { print(text) } else { FileHandle.standardError.write((text + "\n").data(using: .utf8) ?? Data()) }
     exit(status)
-case .run(let options):
-    let status = Application(options: options, trace: trace).run()
+case .run(let weights, let fresh):
+    let trace = Trace()
+    let status = DigitApplication(weights: weights, fresh: fresh, trace: trace).run()
     trace.summary()
     exit(status)
 }

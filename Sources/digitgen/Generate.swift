@@ -1,5 +1,6 @@
 import ArgumentParser
 import DigitCore
+import DigitStudio
 import Foundation
 
 struct Generate: ParsableCommand {
@@ -9,10 +10,17 @@ struct Generate: ParsableCommand {
             Images are white ink on black like MNIST (--invert for black on white). With \
             --scale 1 --padding 0 the file is exactly (28*N) x 28 pixels and each pixel is round(255*p).
             Without --seed a fresh seed is drawn and printed so the result can be reproduced.
+            --view FILE.png reads the view that the app's Save stored in a PNG (digit, seed,
+            temperature, prior, slider directions and offsets, scale) and writes the same pixels.
             """)
 
     @Option(name: .long, parsing: .unconditional, help: "Digit to draw, 0-9.")
-    var digit: Int
+    var digit: Int?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Reproduce a view saved by the app: a PNG written by its Save (takes the place of --digit and the sampling options).",
+        valueName: "file.png"))
+    var view: String?
 
     @Option(name: .long, parsing: .unconditional, help: "Number of images, 1-10000.")
     var count: Int = 5
@@ -28,16 +36,16 @@ struct Generate: ParsableCommand {
         valueName: "v1,v2,..."))
     var zText: String?
 
-    @Option(name: .long, help: "Latent prior: 'fitted' (the weights' per-digit prior when present) or 'standard' N(0, I).")
-    var prior: PriorChoice = .fitted
+    @Option(name: .long, help: "Latent prior: 'fitted' (the weights' per-digit prior when present, the default) or 'standard' N(0, I).")
+    var prior: PriorChoice?
 
     @OptionGroup var weightsOptions: WeightsOptions
 
-    @Option(name: .long, parsing: .unconditional, help: "Upscale each image by this integer factor (1-64), nearest neighbour.")
-    var scale: Int = 4
+    @Option(name: .long, parsing: .unconditional, help: "Upscale each image by this integer factor (1-64), nearest neighbour (default 4; with --view the saved scale).")
+    var scale: Int?
 
-    @Option(name: .long, parsing: .unconditional, help: "Pixels between images and around the grid (0-256).")
-    var padding: Int = 4
+    @Option(name: .long, parsing: .unconditional, help: "Pixels between images and around the grid (0-256, default 4).")
+    var padding: Int?
 
     @Option(name: .long, parsing: .unconditional, help: "Images per row (default: all in one row).")
     var columns: Int?
@@ -49,13 +57,31 @@ struct Generate: ParsableCommand {
     var out: String
 
     func validate() throws {
+        if view != nil {
+            var conflicting: [String] = []
+            if digit != nil { conflicting.append("--digit") }
+            if seed != nil { conflicting.append("--seed") }
+            if zText != nil { conflicting.append("--z") }
+            if prior != nil { conflicting.append("--prior") }
+            if padding != nil { conflicting.append("--padding") }
+            if columns != nil { conflicting.append("--columns") }
+            if invert { conflicting.append("--invert") }
+            if count != 5 { conflicting.append("--count") }
+            if temperature != 1 { conflicting.append("--temperature") }
+            guard conflicting.isEmpty else {
+                throw ValidationError("--view takes the view from the file; drop \(conflicting.joined(separator: ", "))")
+            }
+            if let scale, !(1...64).contains(scale) { throw ValidationError("--scale \(scale) is outside 1-64") }
+            return
+        }
+        guard let digit else { throw ValidationError("missing --digit (or --view FILE.png)") }
         guard (0...9).contains(digit) else { throw ValidationError("--digit \(digit) is outside 0-9") }
         guard (1...10_000).contains(count) else { throw ValidationError("--count \(count) is outside 1-10000") }
         if let temperature, !(temperature.isFinite && temperature >= 0) {
             throw ValidationError("--temperature \(temperature) must be a finite number >= 0")
         }
-        guard (1...64).contains(scale) else { throw ValidationError("--scale \(scale) is outside 1-64") }
-        guard (0...256).contains(padding) else { throw ValidationError("--padding \(padding) is outside 0-256") }
+        if let scale, !(1...64).contains(scale) { throw ValidationError("--scale \(scale) is outside 1-64") }
+        if let padding, !(0...256).contains(padding) { throw ValidationError("--padding \(padding) is outside 0-256") }
         if let columns, columns < 1 { throw ValidationError("--columns \(columns) must be at least 1") }
         if zText != nil { _ = try parsedZ() }
     }
@@ -79,6 +105,8 @@ struct Generate: ParsableCommand {
     static let maxGridPixels = 1 << 30
 
     func run() throws {
+        if let view { return try runView(view) }
+        let digit = self.digit ?? 0, scale = self.scale ?? 4, padding = self.padding ?? 4, prior = self.prior ?? .fitted
         let weightsPath = try weightsOptions.resolvedPath()
         let model = try WeightsFile.load(path: weightsPath)
         let size = ImageGrid.size(count: count, side: model.config.side, scale: scale, padding: padding, columns: columns)
@@ -107,6 +135,38 @@ struct Generate: ParsableCommand {
             : "seed \(seed), temperature \(temperature), prior "
             + (model.usesFittedPrior(prior) ? "fitted per-digit" : "N(0, I)")
         print("wrote \(out): \(count) image\(count == 1 ? "" : "s") of digit \(digit), \(grid.width)x\(grid.height) px, \(how)")
+        print("weights: \(weightsPath)")
+    }
+
+    /// --view: the saved view's images, written as the app writes them (same pixels, same
+    /// text chunks), at the saved scale unless --scale says otherwise.
+    private func runView(_ file: String) throws {
+        let entries = try PNG.readText(path: file).map { ViewMetadata.Entry($0.key, $0.value) }
+        let saved: ViewMetadata.SavedView
+        do { saved = try ViewMetadata.parse(entries) } catch let error as ViewMetadataError {
+            throw ValidationError("\(file): \(error.userMessage)")
+        }
+        let weightsPath = try weightsOptions.resolvedPath()
+        let model = try WeightsFile.load(path: weightsPath)
+        let digest = try WeightsDigest.sha256(path: weightsPath)
+        if digest != saved.weightsDigest {
+            FileHandle.standardError.write("""
+                digitgen: warning: \(file) was saved with other weights (SHA-256 \(saved.weightsDigest.prefix(12))…, \
+                these are \(digest.prefix(12))…): the images will differ; pass --weights with the weights it was saved with
+
+                """.data(using: .utf8) ?? Data())
+        }
+        let catalog = DirectionCatalog.build(model: model, measureEffects: false)
+        for s in saved.view.sliders where !catalog.contains(s.direction) {
+            throw ValidationError("\(file): the view uses \(s.direction.phrase), which these weights (latent size \(catalog.latent)) do not have")
+        }
+        let scale = self.scale ?? saved.scale
+        let job = ViewExport.job(view: saved.view, scale: scale, path: out, catalog: catalog, weightsDigest: digest)
+        try ViewExport.write(job, decoder: QueryDecoder(model: model))
+        let v = saved.view
+        print("wrote \(out): the view of \(file) (digit \(v.digit), seed \(v.seed), temperature \(String(hundredths: v.temperature)), "
+              + v.sliders.map { "\($0.direction.phrase) \(String(signedTenths: $0.offset))" }.joined(separator: ", ")
+              + "), \(v.sliders.count > 0 ? ViewSettings.sampleCount : 0) images at scale \(scale)")
         print("weights: \(weightsPath)")
     }
 }

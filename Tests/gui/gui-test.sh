@@ -102,6 +102,9 @@ if [ -z "$XVFB_PID" ]; then
     log "FAIL - no free X display for Xvfb"; echo "gui: 0 passed, 1 failed"; exit 1
 fi
 export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1
+# A state directory of its own: the first run is a first launch, and nothing is left behind.
+export XDG_STATE_HOME="$WORK/state"
+DIGITGEN=$(dirname "$BIN")/digitgen
 unset GTK_THEME
 log "Xvfb on $DISPLAY, binary $BIN"
 
@@ -180,6 +183,22 @@ stop() {
 }
 
 # a11y_text WHAT TEXT SHOTS: passes when a node of the app's accessibility tree names TEXT.
+# a11y WHAT SHOTS ARGS...: passes when a11y_check.py ARGS passes (skips without pyatspi).
+a11y() {
+    local what=$1 shots=$2; shift 2
+    /usr/bin/python3 "$HERE/a11y_check.py" "$@" > "$WORK/detail" 2>&1
+    case $? in
+        0) pass "$what"; [ -n "${GUI_VERBOSE:-}" ] && sed 's/^/gui:   /' "$WORK/detail" ;;
+        77) log "skip - $what (python3-pyatspi not installed)" ;;
+        # shellcheck disable=SC2086
+        *) fail "$what" $shots ;;
+    esac
+    rm -f "$WORK/detail"
+}
+
+# focused: the focused node's "role|name|description" (empty without pyatspi).
+focused() { /usr/bin/python3 "$HERE/a11y_check.py" --focused 2>/dev/null; }
+
 a11y_text() {
     /usr/bin/python3 "$HERE/a11y_check.py" --text "$2" > "$WORK/detail" 2>&1
     case $? in
@@ -207,41 +226,100 @@ if ! start "${ARGS[@]}" || ! wait_for "first samples drawn" 15 || ! wait_for "tr
     echo "gui: $PASSED passed, $FAILED failed"; exit 1
 fi
 pass "window opens and draws samples ($(grep -o 'first samples drawn [0-9.]* ms' "$WORK/stderr.$RUN"))"
-wait_for "latent dimensions by effect" 5
+wait_for "directions ready" 5
 settle 0
 CELLS=$(cells)
 shot initial.png
 check "five cells hold digit-like images" initial.png $CHECK cells "$WORK/initial.png" "$X0" "$Y0" "$CELLS"
+[ -z "$WEIGHTS" ] && a11y_text "the first launch shows the welcome view (digit 3, seed 568)" "of the digit 3 (seed 568)" initial.png
 
-# Press 3: new digit, title names it.
-n=$(frames); xdotool key 3; settle "$n"
-shot digit3.png
-check "key 3 changes every cell" "initial.png digit3.png" \
-    $CHECK diff "$WORK/initial.png" "$WORK/digit3.png" "$X0" "$Y0" "$CELLS"
-check "key 3 puts 3 in the title" digit3.png bash -c "t=\$(xdotool getwindowname $WID); echo \"title: \$t\"; [[ \"\$t\" == *3 ]]"
-check "digit 3 images are digit-like" digit3.png $CHECK cells "$WORK/digit3.png" "$X0" "$Y0" "$CELLS"
+# Press 7: new digit, title names it.
+n=$(frames); xdotool key 7; settle "$n"
+shot digit7.png
+check "key 7 changes every cell" "initial.png digit7.png" \
+    $CHECK diff "$WORK/initial.png" "$WORK/digit7.png" "$X0" "$Y0" "$CELLS"
+check "key 7 puts 7 in the title" digit7.png bash -c "t=\$(xdotool getwindowname $WID); echo \"title: \$t\"; [[ \"\$t\" == *7 ]]"
+check "digit 7 images are digit-like" digit7.png $CHECK cells "$WORK/digit7.png" "$X0" "$Y0" "$CELLS"
 
 # The image's accessible description names the digit (AT-SPI; needs python3-pyatspi, which
 # lives in Debian's python, not in a virtualenv's).
-/usr/bin/python3 "$HERE/a11y_check.py" 3 > "$WORK/detail" 2>&1
+/usr/bin/python3 "$HERE/a11y_check.py" 7 > "$WORK/detail" 2>&1
 case $? in
-    0) pass "accessible description names digit 3; sliders and seed are named"; rm -f "$WORK/detail" ;;
+    0) pass "accessible description names digit 7; sliders and seed are named"; rm -f "$WORK/detail" ;;
     77) log "skip - accessibility tree (python3-pyatspi not installed)"; rm -f "$WORK/detail" ;;
-    *) fail "accessible description names digit 3; sliders and seed are named" digit3.png; rm -f "$WORK/detail" ;;
+    *) fail "accessible description names digit 7; sliders and seed are named" digit7.png; rm -f "$WORK/detail" ;;
 esac
+# 7. Every focusable part has a name (not a GTK type name).
+a11y "AT-SPI finds a name on every focusable widget" digit7.png --focusable-named
 
-# Seed 1 typed into the seed field (Alt+S), so that the drag below starts from the same
-# images in every run (key 3 drew a random seed); then Alt+A moves the focus to slider A, out
-# of the text field that would take Space and digits.
+# 1. Space activates the focused control: the digit row is one Tab stop before the images;
+# Right moves inside it; Space on "Digit 9" picks 9 (it used to draw new samples of 7).
+xdotool key --clearmodifiers alt+s; sleep 0.2; xdotool key Escape; sleep 0.2   # focus: the images
+xdotool key shift+Tab; sleep 0.2
+first=$(focused)
+xdotool key Right Right; sleep 0.2
+now=$(focused)
+n=$(frames); xdotool key space; settle "$n"
+shot space-digit.png
+check "Space on a focused digit button selects it (focus went $first -> $now)" space-digit.png \
+    bash -c "t=\$(xdotool getwindowname $WID); echo \"title: \$t\"; [[ \"\$t\" == *9 ]] && { [ -z '$now' ] || [[ '$now' == *'Digit 9'* ]]; }"
+xdotool key Tab; sleep 0.2
+check "the digit row is one Tab stop (Tab from it reaches the images)" space-digit.png \
+    bash -c "f='$(focused)'; echo \"focused: \$f\"; [ -z \"\$f\" ] || [[ \"\$f\" == image* ]]"
+n=$(frames); xdotool key space; settle "$n"
+shot space-images.png
+check "Space on the focused images draws new samples" "space-digit.png space-images.png" \
+    $CHECK diff "$WORK/space-digit.png" "$WORK/space-images.png" "$X0" "$Y0" "$CELLS"
+n=$(frames); xdotool key --clearmodifiers ctrl+r; settle "$n"
+shot ctrl-r.png
+check "Ctrl+R draws new samples" "space-images.png ctrl-r.png" \
+    $CHECK diff "$WORK/space-images.png" "$WORK/ctrl-r.png" "$X0" "$Y0" "$CELLS"
+n=$(frames); xdotool key F5; settle "$n"
+shot f5.png
+check "F5 draws new samples" "ctrl-r.png f5.png" $CHECK diff "$WORK/ctrl-r.png" "$WORK/f5.png" "$X0" "$Y0" "$CELLS"
+
+# 5. Seed 1 typed into the seed field (Alt+S) and Enter: used, and the keyboard is back (the
+# digit key 3 then picks 3 instead of typing into the field). Escape leaves the field
+# without using what was typed.
 xdotool key --clearmodifiers alt+s
 sleep 0.2
 xdotool key --clearmodifiers ctrl+a
 xdotool type 1
 n=$(frames); xdotool key Return; settle "$n"
+a11y_text "the typed seed is used after Enter (accessible description names seed 1)" "of the digit 9 (seed 1)" f5.png
+check "Enter gives the keyboard back (focus on the images)" "" bash -c "f='$(focused)'; echo \"focused: \$f\"; [ -z \"\$f\" ] || [[ \"\$f\" == image* ]]"
+n=$(frames); xdotool key 3; settle "$n"
+xdotool key --clearmodifiers alt+s; sleep 0.2
+xdotool key --clearmodifiers ctrl+a; xdotool type 1; sleep 0.2
+check "while typing, the subtitle and the images keep the seed in use" "" \
+    bash -c "! /usr/bin/python3 '$HERE/a11y_check.py' --text 'Digit 3 · seed 1' && ! /usr/bin/python3 '$HERE/a11y_check.py' --text 'of the digit 3 (seed 1)'"
+xdotool key Escape; sleep 0.3
+check "Escape leaves the seed field" "" bash -c "f='$(focused)'; echo \"focused: \$f\"; [ -z \"\$f\" ] || [[ \"\$f\" != text* ]]"
+check "Escape does not use the typed seed (the description does not name seed 1)" "" \
+    bash -c "! /usr/bin/python3 '$HERE/a11y_check.py' --text 'of the digit 3 (seed 1)'"
+n=$(frames); xdotool key --clearmodifiers alt+s; sleep 0.2; xdotool key --clearmodifiers ctrl+a; xdotool type 1; xdotool key Return; settle "$n"
 xdotool key --clearmodifiers alt+a
-sleep 0.2
+sleep 0.3
 shot seed1.png
-a11y_text "the typed seed is used (accessible description names seed 1)" "of the digit 3 (seed 1)" seed1.png
+a11y_text "seed 1 typed for digit 3 is used" "of the digit 3 (seed 1)" seed1.png
+
+# 3. The first arrow step on slider A changes the images a little (mean absolute pixel
+# change below 2%); the full range (End) changes them far more; Delete returns exactly.
+n=$(frames); xdotool key Right; settle "$n"
+shot step.png
+n=$(frames); xdotool key End; settle "$n"
+shot end.png
+check "the first arrow step on slider A changes the images by less than 2%" "seed1.png step.png" \
+    $CHECK change "$WORK/seed1.png" "$WORK/step.png" "$X0" "$Y0" "$CELLS" below 0.02
+check "the step is not nothing (above 0.1%)" "seed1.png step.png" \
+    $CHECK change "$WORK/seed1.png" "$WORK/step.png" "$X0" "$Y0" "$CELLS" above 0.001
+check "slider A at its end changes the images by more than 6%" "seed1.png end.png" \
+    $CHECK change "$WORK/seed1.png" "$WORK/end.png" "$X0" "$Y0" "$CELLS" above 0.06
+a11y "slider A reads +3.0 standard deviations along direction 1" end.png --text "+3.0 standard deviations along direction 1"
+n=$(frames); xdotool key Delete; settle "$n"
+shot reset.png
+check "Delete resets slider A to the sampled images" "seed1.png reset.png" \
+    $CHECK change "$WORK/seed1.png" "$WORK/reset.png" "$X0" "$Y0" "$CELLS" below 0.0005
 
 # Drag slider A from its middle to the right, screenshot with the button still down, then
 # on to the left and screenshot again: the cells follow the pointer, not only the release.
@@ -255,21 +333,29 @@ for i in $(seq 14 -1 -15); do xdotool mousemove $((cx + i * sw / 50)) "$cy"; sle
 sleep 0.1
 shot drag2.png
 xdotool mouseup 1
-check "dragging slider A changes the cells (button still down)" "seed1.png drag1.png" \
-    $CHECK diff "$WORK/seed1.png" "$WORK/drag1.png" "$X0" "$Y0" "$CELLS"
+check "dragging slider A changes the cells (button still down)" "reset.png drag1.png" \
+    $CHECK diff "$WORK/reset.png" "$WORK/drag1.png" "$X0" "$Y0" "$CELLS"
 check "the cells keep changing while the drag goes on" "drag1.png drag2.png" \
     $CHECK diff "$WORK/drag1.png" "$WORK/drag2.png" "$X0" "$Y0" "$CELLS"
 settle 0
 
-# Space: new samples.
-shot before-space.png
-n=$(frames); xdotool key space; settle "$n"
-shot space.png
-check "Space draws new samples" "before-space.png space.png" \
-    $CHECK diff "$WORK/before-space.png" "$WORK/space.png" "$X0" "$Y0" "$CELLS"
+# 2. Choosing slider B's direction for slider A swaps the two (keyboard only: the drop-down
+# before slider A, Space opens it, Down and Enter pick "Direction 2").
+xdotool key --clearmodifiers alt+a; sleep 0.2
+xdotool key shift+Tab; sleep 0.2
+xdotool key space; sleep 0.6
+xdotool key Down; sleep 0.2
+xdotool key Return; sleep 0.6
+shot swap.png
+a11y "choosing slider B's direction for slider A: A is on direction 2" swap.png --text "Direction of slider A: Direction 2"
+a11y "... and B moved to direction 1 (they swapped)" swap.png --text "Direction of slider B: Direction 1"
+xdotool key Escape; sleep 0.2
 
-# Ctrl+S opens the save dialog (GtkFileChooserNative, a GtkFileChooserDialog without a
-# portal); a path typed into it saves a PNG of the five 28x28 images on screen.
+# 8. Ctrl+S opens the save dialog (GtkFileChooserNative, a GtkFileChooserDialog without a
+# portal); a path typed into it saves the five images at 8x with the view in text chunks,
+# and digitgen generate --view writes the same file again.
+settle 0
+shot before-save.png
 SAVED="$WORK/saved.png"
 xdotool key --clearmodifiers ctrl+s
 DIALOG=$(other_window "" 5)
@@ -280,13 +366,22 @@ if [ -n "$DIALOG" ]; then
     xdotool key --clearmodifiers ctrl+a
     xdotool type --delay 5 "$SAVED"
     xdotool key Return
-    for _ in $(seq 30); do [ -s "$SAVED" ] && break; sleep 0.1; done
+    for _ in $(seq 50); do [ -s "$SAVED" ] && break; sleep 0.1; done
 else
     shot save-dialog.png
 fi
 check "Ctrl+S opens the save dialog" save-dialog.png test -n "$DIALOG"
-check "saving through the dialog writes a PNG of the five 28x28 images on screen" "space.png save-dialog.png" \
-    $CHECK png "$SAVED" 5 28 "$WORK/space.png" "$X0" "$Y0" "$CELLS"
+check "saving writes the five images on screen at 8x (1120 x 224)" "before-save.png save-dialog.png" \
+    $CHECK png "$SAVED" 5 28 8 "$WORK/before-save.png" "$X0" "$Y0" "$CELLS"
+if [ -x "$DIGITGEN" ]; then
+    "$DIGITGEN" generate --view "$SAVED" --out "$WORK/again.png" > "$WORK/detail.gen" 2>&1
+    check "a saved PNG reproduces through digitgen generate --view (same file, byte for byte)" "" \
+        bash -c "cat '$WORK/detail.gen'; cmp '$SAVED' '$WORK/again.png'"
+else
+    log "skip - digitgen generate --view ($DIGITGEN not built)"
+fi
+sleep 0.5
+a11y "the toast names the saved file" "" --text "Saved saved.png"
 timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
 
 # Ctrl+? shows the shortcuts window (its X title is the application's name); Escape closes it.
@@ -305,15 +400,48 @@ if [ -n "$HELP" ]; then
 fi
 timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
 
+# 6. At 360 x 640 (portrait phone, tiled half-screen) every control is inside the window.
+xdotool windowsize "$WID" 360 640
+sleep 1.5
+eval "$(xdotool getwindowgeometry --shell "$WID")"
+shot narrow.png
+check "the window can be 360 x 640 (got ${WIDTH}x${HEIGHT})" narrow.png test "$WIDTH" -le 360 -a "$HEIGHT" -le 640
+a11y "at 360 x 640 every control is on screen" narrow.png --on-screen "$WIDTH" "$HEIGHT"
+a11y "at 360 x 640 the digit buttons are at least 48 x 48" narrow.png --min-size "Digit " 48
+NARROW_CELLS=$(cells)
+check "at 360 x 640 the five cells hold digit-like images" narrow.png $CHECK cells "$WORK/narrow.png" "$X" "$Y" "$NARROW_CELLS"
+xdotool windowsize "$WID" 1280 800
+sleep 1.5
+shot wide.png
+a11y "at 1280 x 800 the digit buttons are at least 48 x 48" wide.png --min-size "Digit " 48
+xdotool windowsize "$WID" 940 680
+sleep 1
+
+LAST_TITLE=$(title)
 stop; status=$?
 check "Ctrl+Q quits with status 0 (got $status)" "" test "$status" -eq 0
 # After quitting, so that the teardown is checked too.
 check "no GTK warnings on stderr (model run, through quit)" "" no_gtk_warnings
 grep "^trace: summary" "$WORK/stderr.$RUN" | sed 's/^/gui:   /'
 
+# Remembered state: the next launch shows the last view.
+if start "${ARGS[@]}" && wait_for "first samples drawn" 15; then
+    settle 0
+    shot restored.png
+    check "the next launch restores the last view (title $(title), was $LAST_TITLE)" restored.png test "$(title)" = "$LAST_TITLE"
+    a11y_text "the next launch restores the seed (seed 1 in the description)" "(seed 1" restored.png
+    stop
+else
+    fail "the window opens a second time" ""
+fi
+
 # --- run 2: corrupt weights -------------------------------------------------------------
 head -c 4096 /dev/urandom > "$WORK/corrupt.safetensors"
+# A damaged remembered state too: it is ignored with one warning.
+echo '{"version": 1, "window": {' > "$XDG_STATE_HOME/digit-generator/state.json"
 if start --weights "$WORK/corrupt.safetensors"; then
+    check "a corrupt remembered state is ignored with a warning" "" \
+        grep -F "digit-generator: ignoring the remembered state in $XDG_STATE_HOME/digit-generator/state.json: not the JSON this version writes" "$WORK/stderr.$RUN"
     sleep 1
     shot corrupt.png
     eval "$(xdotool getwindowgeometry --shell "$WID")"

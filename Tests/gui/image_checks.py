@@ -3,9 +3,13 @@
 
   image_checks.py cells SHOT X0 Y0 CELLS          digit-likeness of each image cell
   image_checks.py diff SHOT_A SHOT_B X0 Y0 CELLS  mean absolute change per cell
-  image_checks.py png FILE COUNT SIDE [SHOT X0 Y0 CELLS]
-                                                  a saved PNG holds COUNT SIDE x SIDE images,
-                                                  varied, and equal to the cells on screen
+  image_checks.py png FILE COUNT SIDE SCALE [SHOT X0 Y0 CELLS]
+                                                  a saved PNG holds COUNT SIDE x SIDE images
+                                                  scaled SCALE times, varied, and equal to the
+                                                  cells on screen
+  image_checks.py change SHOT_A SHOT_B X0 Y0 CELLS below|above FRACTION
+                                                  mean absolute change over all cells, as a
+                                                  fraction of 255, below or above FRACTION
   image_checks.py region SHOT X Y W H             standard deviation of a region
 
 CELLS is the app's trace layout, "x,y,size;x,y,size;..." in window coordinates, and X0 Y0
@@ -87,8 +91,21 @@ def main(argv):
         # Every cell must change: a new digit, a new seed or a slider move touches all five.
         failed = changed < len(cells)
         print("%d of %d cells changed" % (changed, len(cells)))
+    elif cmd == "change":
+        a, b = load_gray(argv[2]), load_gray(argv[3])
+        x0, y0, cells = int(argv[4]), int(argv[5]), parse_cells(argv[6])
+        how, limit = argv[7], float(argv[8])
+        total, n = 0, 0
+        for cell in cells:
+            va, vb = sample(a, x0, y0, cell), sample(b, x0, y0, cell)
+            total += sum(abs(p - q) for p, q in zip(va, vb))
+            n += len(va)
+        change = total / n / 255 if n else 0
+        failed = not (change < limit if how == "below" else change > limit)
+        print("mean absolute change %.4f of full scale (%s %.4f: %s)" % (change, how, limit, "no" if failed else "yes"))
     elif cmd == "png":
-        path, count, side = argv[2], int(argv[3]), int(argv[4])
+        path, count, side, scale = argv[2], int(argv[3]), int(argv[4]), int(argv[5])
+        argv = argv[:5] + argv[6:]
         data = open(path, "rb").read()
         if data[:8] != b"\x89PNG\r\n\x1a\n":
             print("not a PNG")
@@ -102,8 +119,9 @@ def main(argv):
                 idat += data[pos + 8:pos + 8 + length]
             pos += 12 + length
         channels = {0: 1, 2: 3, 4: 2, 6: 4}.get(color, 0)
-        if depth != 8 or channels == 0 or (w, h) != (count * side, side):
-            print("expected an 8-bit %d x %d image (%d images of %d x %d side by side)" % (count * side, side, count, side, side))
+        if depth != 8 or channels == 0 or (w, h) != (count * side * scale, side * scale):
+            print("expected an 8-bit %d x %d image (%d images of %d x %d side by side, scaled %d times)"
+                  % (count * side * scale, side * scale, count, side, side, scale))
             return 1
         raw = zlib.decompress(idat)
         stride = w * channels
@@ -126,7 +144,15 @@ def main(argv):
         if len(argv) > 5:
             screen = (load_gray(argv[5]), int(argv[6]), int(argv[7]), parse_cells(argv[8]))
         for k in range(count):
-            values = [rows[y][(k * side + x) * channels] for y in range(side) for x in range(side)]
+            values = [rows[y * scale][((k * side + x) * scale) * channels] for y in range(side) for x in range(side)]
+            # Each model pixel is a scale x scale block of one value.
+            for y in range(side):
+                for x in range(side):
+                    block = {rows[y * scale + dy][((k * side + x) * scale + dx) * channels]
+                             for dy in (0, scale - 1) for dx in (0, scale - 1)}
+                    if len(block) != 1:
+                        print("image %d: pixel (%d, %d) is not one %d x %d block" % (k, x, y, scale, scale))
+                        return 1
             mean, std, ink, _ = stats(values)
             text = "image %d: mean %.1f std %.1f ink %.1f%%" % (k, mean, std, 100 * ink)
             if std < 10:

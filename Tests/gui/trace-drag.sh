@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures the app's responsiveness with DIGITGEN_TRACE=1 under Xvfb: starts it, drags
+# Measures the app's responsiveness with DIGITGEN_TRACE=1 under Xvfb: starts it (with a
+# private state directory, so that it opens on the welcome view), drags
 # slider A back and forth (about 300 pointer steps), quits with Ctrl+Q and prints the
 # trace summary: slider value-changed to drawn frame (p50, p99) and process start to the
 # first drawn samples.
@@ -19,10 +20,14 @@ for n in $(seq 99 -1 60); do
     export DISPLAY=":$n"; break
 done
 trap 'kill $XVFB_PID 2>/dev/null; rm -rf "$WORK"' EXIT
-export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1
+export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1 XDG_STATE_HOME="$WORK/state"
 ARGS=(); [ -n "$WEIGHTS" ] && ARGS=(--weights "$WEIGHTS")
 "$BIN" "${ARGS[@]}" 2>"$WORK/stderr" & APP=$!
-for _ in $(seq 100); do grep -q "latent dimensions by effect" "$WORK/stderr" && grep -q "trace: layout" "$WORK/stderr" && break; sleep 0.1; done
+# Waits until the positions of both sliders and the temperature have been decoded ahead
+# (about 0.2 s after the window shows its first images; until then a move is drawn one
+# frame later, and the worker competes with the main thread for a core).
+for _ in $(seq 100); do grep -q "sweep sweep-temperature ready" "$WORK/stderr" && grep -q "trace: layout" "$WORK/stderr" && break; sleep 0.1; done
+sleep 0.3
 WID=$(xdotool search --onlyvisible --pid "$APP" | head -1)
 eval "$(xdotool getwindowgeometry --shell "$WID")"
 IFS=, read -r sx sy sw sh <<< "$(grep "trace: layout" "$WORK/stderr" | tail -1 | sed 's/.*slider0=\([0-9,]*\).*/\1/')"
@@ -39,5 +44,5 @@ xdotool mouseup 1
 sleep 0.3
 xdotool windowfocus --sync "$WID" 2>/dev/null; xdotool key --clearmodifiers ctrl+q
 wait "$APP"; echo "exit status $?"
-grep -E "^trace: (summary|first samples|latent|.* after process start)" "$WORK/stderr"
+grep -E "^trace: (summary|first samples|directions|sweep|.* after process start)" "$WORK/stderr"
 [ -n "${TRACE_KEEP:-}" ] && cp "$WORK/stderr" "$TRACE_KEEP"

@@ -18,4 +18,16 @@ void dg_accessible_set_description(GtkWidget *widget, const char *description);
 /// GTK_IS_EDITABLE(widget): whether typing goes into this widget as text.
 gboolean dg_is_editable(GtkWidget *widget);
 
+/// Sets GTK_ACCESSIBLE_PROPERTY_VALUE_TEXT (aria-valuetext) of a range.
+void dg_accessible_set_value_text(GtkWidget *widget, const char *text);
+
+/// GTK_IS_TOGGLE_BUTTON(widget): the focusable part of a GtkDropDown or GtkMenuButton.
+gboolean dg_is_toggle_button(GtkWidget *widget);
+
+/// GTK_IS_SCALE(widget).
+gboolean dg_is_scale(GtkWidget *widget);
+
+/// G_OBJECT_TYPE_NAME(widget), e.g. "GtkScrolledWindow".
+const char *dg_type_name(GtkWidget *widget);
+
 #endif

@@ -17,6 +17,20 @@
 int png_shim_encode_gray8(const unsigned char *pixels, unsigned width, unsigned height,
                           unsigned char **out, size_t *out_size, char *error, size_t error_size);
 
+/* The same, with num_text Latin-1 tEXt chunks (keys 1-79 bytes) written before the image data,
+ * so that a file can carry how it was made. */
+int png_shim_encode_gray8_text(const unsigned char *pixels, unsigned width, unsigned height,
+                               const char *const *keys, const char *const *values, int num_text,
+                               unsigned char **out, size_t *out_size, char *error, size_t error_size);
+
+/* Reads the text chunks (tEXt, zTXt, iTXt) of a PNG without decoding its pixels. On success
+ * *keys and *values hold *num_text malloc'ed NUL-terminated strings each (arrays malloc'ed
+ * too); release them with png_shim_free_text. */
+int png_shim_read_text(const unsigned char *data, size_t size, char ***keys, char ***values,
+                       int *num_text, char *error, size_t error_size);
+
+void png_shim_free_text(char **keys, char **values, int num_text);
+
 /* Decodes any PNG (gray, palette, RGB, with or without alpha, 1-16 bits) to 8-bit gray.
  * Colour is reduced with the sRGB luma weights, alpha is dropped, 16-bit is scaled to 8. */
 int png_shim_decode_gray8(const unsigned char *data, size_t size, unsigned char **out,

@@ -1,74 +1,82 @@
-import CGtk
 import DigitCore
+import DigitStudio
 import Foundation
 
-/// The AdwApplication: actions and accelerators in `startup`, one window in `activate`
-/// (presented again when activated twice, e.g. by a second launch).
-final class Application {
-    let app: UnsafeMutablePointer<GtkApplication>
-    private let options: Options
+/// The application: actions and accelerators in `startup`, one window in `activate`
+/// (presented again when activated twice, e.g. by a second launch), the remembered state
+/// written at `shutdown`.
+final class DigitApplication {
+    let app: Application
+    let core: AppCore
     private let trace: Trace
     private var window: MainWindow?
-    private let service = InferenceService()
 
-    init(options: Options, trace: Trace) {
-        self.options = options
+    init(weights: String?, fresh: Bool, trace: Trace) {
         self.trace = trace
         // Single instance, so that a second launch presents the running window; but a launch
-        // with --weights asks for another model, which the running instance would ignore, so
-        // it runs on its own.
-        let flags = options.weightsPath == nil ? G_APPLICATION_DEFAULT_FLAGS : G_APPLICATION_NON_UNIQUE
-        app = cast(adw_application_new(Resources.appID, flags))
-        g_set_application_name(MainWindow.appName)
-        Signal.connect(rawPointer(app), "startup") { [weak self] in self?.startup() }
-        Signal.connect(rawPointer(app), "activate") { [weak self] in self?.activate() }
-        // Teardown: the window (and with it every handler and draw function of its widgets)
-        // goes before the application.
-        Signal.connect(rawPointer(app), "shutdown") { [weak self] in
-            let window = self?.window
-            window?.destroy()
+        // with --weights asks for another model, which the running instance would ignore.
+        app = Application(id: Resources.appID, unique: weights == nil)
+        Application.setName(MainWindow.appName)
+        core = AppCore(clock: SystemClock(), statePath: StateFile.path(), fresh: fresh,
+                       seedStream: UInt64(DispatchTime.now().uptimeNanoseconds),
+                       post: { body in MainContext.invoke(body) })
+        app.onStartup { [weak self] in self?.startup() }
+        app.onActivate { [weak self] in self?.activate() }
+        app.onShutdown { [weak self] in
+            guard let self else { return }
+            self.window?.destroy()
+            self.core.shutdown()
+            self.app.disconnectAll()
         }
         // Read the weights while GTK starts up.
-        service.load(path: options.weightsPath)
+        core.load(weights: weights)
     }
 
-    /// Runs the main loop until the last window closes or app.quit; returns the exit status.
     func run() -> Int32 {
-        // GTK sees only argv[0]: our options were read before.
-        let name = strdup(CommandLine.arguments.first ?? "digit-generator")
-        defer { free(name) }
-        var argv: [UnsafeMutablePointer<CChar>?] = [name, nil]
-        let status = argv.withUnsafeMutableBufferPointer { g_application_run(cast(app), 1, $0.baseAddress) }
+        let status = app.run(programName: CommandLine.arguments.first ?? "digit-generator")
         window = nil
-        g_object_unref(rawPointer(app))
         return status
     }
 
     private func startup() {
         trace.milestone("GTK started")
-        Style.install()
-        Icons.addSearchPaths()
-        let map = rawPointer(app)
-        Actions.add(to: map, "quit") { [weak self] in
-            guard let self else { return }
-            g_application_quit(cast(self.app))
+        Display.addCSS(Style.css)
+        var seen = Set<String>()
+        for dir in Resources.searchDirectories {
+            for candidate in [dir + "/icons", (dir as NSString).deletingLastPathComponent + "/icons"] {
+                let path = (candidate as NSString).standardizingPath
+                var isDir: ObjCBool = false
+                if seen.insert(path).inserted, FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+                    Display.addIconSearchPath(path)
+                }
+            }
         }
-        Actions.add(to: map, "about") { [weak self] in
-            guard let self, let window = self.window else { return }
-            AboutWindow.present(parent: window.window)
+        app.addAction("quit") { [weak self] in self?.app.quit() }
+        app.addAction("about") { [weak self] in
+            guard let window = self?.window?.window else { return }
+            AboutDialog.present(parent: window, name: MainWindow.appName, icon: Resources.appID, version: Version.string,
+                                developer: "The Digit Generator authors", comments: """
+                Generates handwritten digits with a conditional variational autoencoder trained on MNIST. \
+                Choose a digit, draw new samples, and move them along the directions the model learned.
+                """)
         }
-        Actions.setAccels(app, "app.quit", ["<Control>q"])
-        Actions.setAccels(app, "win.save", ["<Control>s"])
-        Actions.setAccels(app, "win.toggle-fullscreen", ["F11"])
-        Actions.setAccels(app, "win.show-help-overlay", ["<Control>question"])
+        app.setAccels("app.quit", ["<Control>q"])
+        app.setAccels("win.save", ["<Control>s"])
+        app.setAccels("win.new-samples", ["<Control>r", "F5"])
+        app.setAccels("win.toggle-fullscreen", ["F11"])
+        app.setAccels("win.show-help-overlay", ["<Control>question"])
     }
 
     private func activate() {
         if window == nil {
-            let created = MainWindow(app: app, service: service, trace: trace)
+            let created = MainWindow(app: app, core: core, trace: trace)
             created.onDestroyed = { [weak self] in self?.window = nil }
             window = created
         }
         window?.present()
     }
+}
+
+enum Version {
+    static let string = "1.1.0"
 }

@@ -1,100 +1,130 @@
-import CGtk
-import CGtkShim
+import DigitStudio
 
-/// The controls under the images: two latent sliders, the temperature and the seed.
+/// The controls under the images, in one grid: the two direction sliders, the temperature
+/// and the seed. Wide: one row each, the sliders' tracks sharing a left edge. Narrow: a
+/// slider's label, drop-down and value on one row and its track on the next.
 final class ControlsPanel {
-    let widget: UnsafeMutablePointer<GtkWidget>
-    let sliders = [LatentSlider(name: "Latent A"), LatentSlider(name: "Latent B")]
-    let temperature: UnsafeMutablePointer<GtkWidget>
-    let seed: UnsafeMutablePointer<GtkWidget>
-
-    /// A latent slider changed (`moved`: its value, else its dimension or reset).
-    var onSliderChange: ((_ moved: Bool) -> Void)?
-    var onTemperatureChange: ((Float) -> Void)?
-    var onSeedChange: ((UInt64) -> Void)?
-
-    private var updating = false
-    static let maxSeed = 4_294_967_295.0
+    let grid = Grid(rowSpacing: 6, columnSpacing: 10)
+    let accessibleText = AccessibleText()
+    lazy var sliders = [SliderRow(index: 0, accessibleText: accessibleText), SliderRow(index: 1, accessibleText: accessibleText)]
+    let temperatureLabel = Label("_Temperature", mnemonic: true)
+    let temperature = Scale(min: 0, max: Double(ViewSettings.maxTemperature), step: 0.05, page: 0.25)
+    let temperatureValue = Label("1.00")
+    let seedLabel = Label("_Seed", mnemonic: true)
+    let seed = Entry()
+    var dispatch: ((Intent) -> Void)? {
+        didSet { for s in sliders { s.dispatch = dispatch } }
+    }
+    private var compact: Bool?
+    private var rendering = false
 
     init() {
-        temperature = gtk_scale_new_with_range(GTK_ORIENTATION_HORIZONTAL, 0, 1.5, 0.05)
-        gtk_widget_set_hexpand(temperature, 1)
-        gtk_scale_set_digits(cast(temperature), 2)
-        gtk_scale_set_draw_value(cast(temperature), 1)
-        gtk_scale_set_value_pos(cast(temperature), GTK_POS_RIGHT)
-        gtk_scale_add_mark(cast(temperature), 1, GTK_POS_TOP, nil)
-        gtk_scale_add_mark(cast(temperature), 1, GTK_POS_BOTTOM, nil)
-        gtk_range_set_value(cast(temperature), 1)
-        gtk_widget_set_tooltip_text(temperature, "Spread of the samples around the typical digit (1 = as trained)")
-
-        seed = gtk_spin_button_new_with_range(0, ControlsPanel.maxSeed, 1)
-        gtk_spin_button_set_digits(opaque(seed), 0)
-        gtk_spin_button_set_numeric(opaque(seed), 1)
-        gtk_widget_add_css_class(seed, "seed-entry")
-        gtk_widget_set_tooltip_text(seed, "Seed of the samples: the same digit, seed and settings give the same images")
-
-        let grid = gtk_grid_new()!
-        gtk_grid_set_row_spacing(cast(grid), 6)
-        gtk_grid_set_column_spacing(cast(grid), 12)
-        gtk_widget_add_css_class(grid, "card")
-        gtk_widget_add_css_class(grid, "controls")
-        widget = grid
-        for (row, slider) in sliders.enumerated() {
-            let r = Int32(row)
-            ControlsPanel.attach(grid, ControlsPanel.label(row == 0 ? "Latent _A" : "Latent _B", for: slider.scale), 0, r)
-            ControlsPanel.attach(grid, slider.dropDown, 1, r)
-            ControlsPanel.attach(grid, slider.scale, 2, r)
-            ControlsPanel.attach(grid, slider.reset, 3, r)
+        grid.addClass("card")
+        grid.addClass("controls")
+        for l in [temperatureLabel, seedLabel] {
+            l.setXAlign(0)
+            l.addClass("dim-label")
         }
-        ControlsPanel.attach(grid, ControlsPanel.label("_Temperature", for: temperature), 0, 2)
-        gtk_grid_attach(cast(grid), temperature, 1, 2, 2, 1)
-        ControlsPanel.attach(grid, ControlsPanel.label("_Seed", for: seed), 0, 3)
-        ControlsPanel.attach(grid, seed, 1, 3)
+        temperatureLabel.setMnemonicWidget(temperature)
+        seedLabel.setMnemonicWidget(seed)
 
-        for slider in sliders {
-            slider.onChange = { [weak self] moved in self?.onSliderChange?(moved) }
+        temperature.setExpand(horizontal: true)
+        temperature.addMark(1, above: true)
+        temperature.addMark(1, above: false)
+        temperature.setTooltip("Spread of the samples around the typical digit (1 = as trained)")
+        temperature.onUserChange { [weak self] v in
+            guard let self, !self.rendering else { return }
+            self.dispatch?(.setTemperature(Float(v)))
         }
-        Signal.connect(rawPointer(temperature), "value-changed") { [weak self] in
-            guard let self, !self.updating else { return }
-            self.onTemperatureChange?(Float(gtk_range_get_value(cast(self.temperature))))
+        temperature.addKeyController(capture: true) { [weak self] press in
+            guard let self, press.plain, let key = SliderRow.sliderKey(press.key) else { return false }
+            self.dispatch?(.temperatureKey(key))
+            return true
         }
-        Signal.connect(rawPointer(seed), "value-changed") { [weak self] in
-            guard let self, !self.updating else { return }
-            self.onSeedChange?(UInt64(max(0, gtk_spin_button_get_value(opaque(self.seed)))))
+        temperatureValue.setWidthChars(5)
+        temperatureValue.setXAlign(1)
+        temperatureValue.addClass("value-label")
+
+        seed.setWidthChars(11)
+        seed.setMaxLength(10)
+        seed.addClass("seed-entry")
+        seed.setTooltip("Seed of the samples: Enter uses it, Escape goes back (the same digit, seed and settings give the same images)")
+        seed.setExpand(horizontal: false)
+        seed.setAlign(horizontal: .start)
+        seed.onChanged { [weak self] in
+            guard let self, !self.rendering else { return }
+            self.dispatch?(.editSeed(self.seed.text))
+        }
+        seed.onActivate { [weak self] in self?.dispatch?(.commitSeed) }
+        seed.addKeyController(capture: true) { [weak self] press in
+            guard press.key == .escape else { return false }
+            self?.dispatch?(.cancelSeedEdit)
+            return true
+        }
+        seed.onFocusLeave { [weak self] in
+            guard let self, !self.rendering else { return }
+            self.dispatch?(.seedFieldLeft)
+        }
+        layout(compact: false)
+    }
+
+    /// Attaches every control for a wide or a narrow window.
+    func layout(compact: Bool) {
+        guard compact != self.compact else { return }
+        self.compact = compact
+        let all: [Widget] = sliders.flatMap { [$0.label, $0.dropDown, $0.scale, $0.value, $0.reset] as [Widget] }
+            + [temperatureLabel, temperature, temperatureValue, seedLabel, seed]
+        for w in all { grid.remove(w) }
+        if compact {
+            // Columns: 0-1 label and track, 1-3 drop-down, 2 value, 3 reset.
+            var row = 0
+            for s in sliders {
+                grid.attach(s.label, column: 0, row: row)
+                grid.attach(s.dropDown, column: 1, row: row, width: 3)
+                grid.attach(s.scale, column: 0, row: row + 1, width: 2)
+                grid.attach(s.value, column: 2, row: row + 1)
+                grid.attach(s.reset, column: 3, row: row + 1)
+                row += 2
+            }
+            grid.attach(temperatureLabel, column: 0, row: row, width: 2)
+            grid.attach(temperature, column: 0, row: row + 1, width: 2)
+            grid.attach(temperatureValue, column: 2, row: row + 1)
+            grid.attach(seedLabel, column: 0, row: row + 2)
+            grid.attach(seed, column: 1, row: row + 2, width: 3)
+            grid.setRowSpacing(4)
+        } else {
+            // Columns: 0 label, 1 drop-down or seed, 2 track, 3 value, 4 reset.
+            for (row, s) in sliders.enumerated() {
+                grid.attach(s.label, column: 0, row: row)
+                grid.attach(s.dropDown, column: 1, row: row)
+                grid.attach(s.scale, column: 2, row: row)
+                grid.attach(s.value, column: 3, row: row)
+                grid.attach(s.reset, column: 4, row: row)
+            }
+            grid.attach(temperatureLabel, column: 0, row: 2)
+            grid.attach(temperature, column: 2, row: 2)
+            grid.attach(temperatureValue, column: 3, row: 2)
+            grid.attach(seedLabel, column: 0, row: 3)
+            grid.attach(seed, column: 1, row: 3)
+            grid.setRowSpacing(6)
         }
     }
 
-    /// Shows `value` as the temperature without reporting it as a user change.
-    func showTemperature(_ value: Float) {
-        updating = true
-        gtk_range_set_value(cast(temperature), Double(value))
-        updating = false
+    func render(_ state: AppState) {
+        rendering = true
+        defer { rendering = false }
+        for s in sliders { s.render(state) }
+        let ready = state.info != nil
+        temperature.setSensitive(ready)
+        seed.setSensitive(ready)
+        temperature.setValue(Double(state.view.temperature))
+        let t = String(hundredths: state.view.temperature)
+        temperatureValue.setText(t)
+        if t != lastTemperature {
+            lastTemperature = t
+            accessibleText.set(temperature, .valueText, "temperature \(t)")
+        }
+        seed.setText(state.seedText)
     }
-
-    /// Shows `value` as the seed without reporting it as a user change.
-    func showSeed(_ value: UInt64) {
-        updating = true
-        gtk_spin_button_set_value(opaque(seed), Double(value))
-        updating = false
-    }
-
-    func setSensitive(_ on: Bool) {
-        sliders.forEach { $0.setSensitive(on) }
-        gtk_widget_set_sensitive(temperature, on ? 1 : 0)
-        gtk_widget_set_sensitive(seed, on ? 1 : 0)
-    }
-
-    private static func attach(_ grid: UnsafeMutablePointer<GtkWidget>, _ child: UnsafeMutablePointer<GtkWidget>,
-                        _ column: Int32, _ row: Int32) {
-        gtk_grid_attach(cast(grid), child, column, row, 1, 1)
-    }
-
-    /// A mnemonic label, which also names `target` for assistive technologies.
-    private static func label(_ text: String, for target: UnsafeMutablePointer<GtkWidget>) -> UnsafeMutablePointer<GtkWidget> {
-        let label = gtk_label_new_with_mnemonic(text)!
-        gtk_label_set_xalign(opaque(label), 0)
-        gtk_widget_add_css_class(label, "dim-label")
-        gtk_label_set_mnemonic_widget(opaque(label), target)
-        return label
-    }
+    private var lastTemperature = ""
 }

@@ -1,236 +1,228 @@
-import CGtk
-import CGtkShim
 import DigitCore
+import DigitStudio
 import Foundation
 
-/// The main window: header bar with menu, digit buttons, the images, the controls; or,
-/// when the model cannot be loaded, a page that says what is wrong and how to fix it.
-/// Holds the view state (digit, seed, temperature, sliders) and turns every change into
-/// a render request.
+/// The main window: header bar, digit buttons, the images, the controls; or, when the
+/// model cannot be loaded, a page that says what is wrong and how to fix it. It renders
+/// the core's state and turns input into intents; it holds no state of its own beyond
+/// what GTK needs to draw (focus, images uploaded to cairo surfaces).
 final class MainWindow {
-    let window: UnsafeMutablePointer<GtkWidget>
+    static let appName = "Digit Generator"
+    /// Narrower than this, the digits wrap to two rows and the sliders to two lines each.
+    static let compactWidth = 620
+
+    let window: Window
+    private let core: AppCore
     private let trace: Trace
+    private let title = WindowTitle(title: MainWindow.appName)
+    private let digits = DigitRow()
     private let canvas = DigitCanvas()
     private let controls = ControlsPanel()
-    private let service: InferenceService
-    private let stack: UnsafeMutablePointer<GtkWidget>
-    private let title: UnsafeMutablePointer<GtkWidget>
-    private let errorPage: UnsafeMutablePointer<GtkWidget>
-    private let toasts: UnsafeMutablePointer<GtkWidget>
-    private var actions: [String: OpaquePointer] = [:]
+    private let stack = Stack()
+    private let errorPage = StatusPage(iconName: "dialog-error-symbolic", title: "The Model Could Not Be Loaded")
+    private let toasts = ToastOverlay()
+    private let newSamples = Button(label: "_New Samples", iconName: "view-refresh-symbolic", mnemonic: true)
+    private let timeout = Timeout()
+    private var observer: Int?
     private var destroyed = false
-    /// Called once when the GTK window is destroyed (closed, or `destroy` at shutdown).
+    private var shownMessages = Set<Int>()
+    private var lastLayoutLine = ""
+    /// Called once when the GTK window is gone.
     var onDestroyed: (() -> Void)?
 
-    private var digit = 7
-    private var seed: UInt64 = 1
-    private var temperature: Float = 1
-    private var generation = 0
-    private var model: ModelSummary?
-    private var shown: RenderResult?
-    /// Seeds for "New samples": one stream per session, itself seeded from the clock.
-    private var seeds = Xoshiro256(seed: UInt64(DispatchTime.now().uptimeNanoseconds))
-    static let sampleCount = 5
-    static let appName = "Digit Generator"
-
-    /// `service` has started loading the model already; the window shows it when it arrives.
-    init(app: UnsafeMutablePointer<GtkApplication>, service: InferenceService, trace: Trace) {
+    init(app: Application, core: AppCore, trace: Trace) {
+        self.core = core
         self.trace = trace
-        self.service = service
-        window = adw_application_window_new(app)
-        gtk_window_set_default_size(cast(window), 940, 620)
-        gtk_window_set_icon_name(cast(window), Resources.appID)
+        window = Window(app: app)
+        let state = core.store.state
+        window.setDefaultSize(width: state.window.width, height: state.window.height)
+        if state.window.maximized { window.maximize() }
+        window.setIconName(Resources.appID)
 
-        // Header bar: New Samples at the start, the main menu at the end.
-        let header = adw_header_bar_new()!
-        title = adw_window_title_new(MainWindow.appName, "")
-        adw_header_bar_set_title_widget(opaque(header), title)
-        let newSamples = gtk_button_new()!
-        let content = adw_button_content_new()!
-        adw_button_content_set_icon_name(opaque(content), "view-refresh-symbolic")
-        adw_button_content_set_label(opaque(content), "_New Samples")
-        adw_button_content_set_use_underline(opaque(content), 1)
-        gtk_button_set_child(cast(newSamples), content)
-        gtk_actionable_set_action_name(opaque(newSamples), "win.new-samples")
-        gtk_widget_set_tooltip_text(newSamples, "Five new samples of the digit (Space)")
-        adw_header_bar_pack_start(opaque(header), newSamples)
-        adw_header_bar_pack_end(opaque(header), MainWindow.menuButton())
+        let header = HeaderBar()
+        header.setTitle(title)
+        newSamples.setAccessibleLabel("New samples")
+        newSamples.setAction("win.new-samples")
+        newSamples.addClass("flat")
+        newSamples.setTooltip("Five new samples of the digit (Ctrl+R, F5)")
+        header.packStart(newSamples)
+        let menu = MenuButton(iconName: "open-menu-symbolic", sections: [
+            [("_Save Image…", "win.save")],
+            [("_Keyboard Shortcuts", "win.show-help-overlay"), ("_About Digit Generator", "app.about"), ("_Quit", "app.quit")],
+        ])
+        menu.setTooltip("Main Menu")
+        menu.setInnerButtonLabel("Main menu")
+        header.packEnd(menu)
 
-        // Main page.
-        let page = gtk_box_new(GTK_ORIENTATION_VERTICAL, 18)!
-        for set in [gtk_widget_set_margin_start, gtk_widget_set_margin_end,
-                    gtk_widget_set_margin_top, gtk_widget_set_margin_bottom] { set(page, 18) }
-        gtk_box_append(cast(page), DigitRow.make())
-        gtk_box_append(cast(page), canvas.widget)
-        // The controls stop growing at a comfortable width; the images keep filling the window.
-        let clamp = adw_clamp_new()!
-        adw_clamp_set_maximum_size(opaque(clamp), 960)
-        adw_clamp_set_tightening_threshold(opaque(clamp), 960)
-        adw_clamp_set_child(opaque(clamp), controls.widget)
-        gtk_box_append(cast(page), clamp)
-
-        // Error page.
-        errorPage = adw_status_page_new()
-        adw_status_page_set_icon_name(opaque(errorPage), "dialog-error-symbolic")
-        adw_status_page_set_title(opaque(errorPage), "The Model Could Not Be Loaded")
-
-        stack = gtk_stack_new()
-        gtk_widget_set_vexpand(stack, 1)
-        gtk_stack_add_named(opaque(stack), page, "main")
-        gtk_stack_add_named(opaque(stack), errorPage, "error")
-        toasts = adw_toast_overlay_new()
-        adw_toast_overlay_set_child(opaque(toasts), stack)
-
-        let outer = gtk_box_new(GTK_ORIENTATION_VERTICAL, 0)!
-        gtk_box_append(cast(outer), header)
-        gtk_box_append(cast(outer), toasts)
-        adw_application_window_set_content(cast(window), outer)
+        let page = Box(vertical: true, spacing: 12)
+        page.setMargins(12)
+        let digitClamp = Clamp(maximum: 1100, child: digits.grid)
+        page.append(digitClamp)
+        page.append(canvas.area)
+        page.append(Clamp(maximum: 1100, child: controls.grid))
+        let scroller = ScrolledWindow(child: page)
+        scroller.setAccessibleLabel("Digits, images and controls")
+        stack.add(scroller, name: "main")
+        stack.add(errorPage, name: "error")
+        errorPage.labelDescendants(ofType: "GtkScrolledWindow", "Error details")
+        stack.setExpand(vertical: true)
+        toasts.setChild(stack)
+        let outer = Box(vertical: true)
+        outer.append(header)
+        outer.append(toasts)
+        window.setContent(outer)
+        window.setHelpOverlay(xml: ShortcutsWindow.xml, id: "help_overlay")
 
         installActions()
-        ShortcutsWindow.attach(to: window)
-        KeyController.attachCapture(to: window) { [weak self] keyval, state, typing in
-            self?.handleKey(keyval, state: state, typing: typing) ?? false
+        let dispatch: (Intent) -> Void = { [weak core] intent in core?.store.dispatch(intent) }
+        controls.dispatch = dispatch
+        canvas.accessibleText = controls.accessibleText
+        canvas.onActivate = { dispatch(.newSamples) }
+        canvas.onDrawn = { [weak self] revision in self?.trace.frameDrawn(generation: revision) }
+        canvas.onLayout = { [weak self] _ in self?.traceLayout() }
+        window.addKeyController(capture: true) { [weak self] press in self?.globalKey(press) ?? false }
+        window.onResize { [weak self] in
+            // After the resize is handled: the layout may re-attach widgets.
+            MainContext.idle { self?.sizeChanged() }
         }
-        connectParts()
-        FrameClock.onBeforePaint(window) { [weak self] in self?.service.latchFrame() }
-        controls.showSeed(seed)
-        controls.setSensitive(false)
-        updateTitle()
-        service.onLoaded = { [weak self] outcome in self?.loaded(outcome) }
-        Signal.connect(rawPointer(window), "destroy") { [weak self] in self?.tearDown() }
+        window.onDestroy { [weak self] in self?.tearDown() }
+
+        core.focus = { [weak self] target in
+            switch target {
+            case .images: self?.canvas.area.grabFocus()
+            }
+        }
+        core.wakeTimers = { [weak self, weak core] delay in
+            guard let self else { return }
+            if let delay { self.timeout.set(seconds: delay) { core?.timersDue() } } else { self.timeout.cancel() }
+        }
+        core.store.observers.append { [weak self] intent, old, new in self?.changed(intent, old, new) }
+        render(core.store.state, previous: nil)
+        canvas.area.grabFocus()
     }
 
     func present() {
-        gtk_window_present(cast(window))
+        window.present()
         trace.milestone("window presented")
     }
 
-    /// Destroys the window, which disconnects every handler of its widgets and releases
-    /// their closures; does nothing when it is gone already.
     func destroy() {
-        if !destroyed { gtk_window_destroy(cast(window)) }
+        if !destroyed { window.destroy() }
     }
 
-    /// The window is going away: results still in flight have nowhere to go.
+    /// The window is going away: disconnect every handler, stop the timer, stop rendering.
     private func tearDown() {
         destroyed = true
-        service.onResult = nil
-        service.onLoaded = nil
+        timeout.cancel()
+        core.focus = nil
+        core.wakeTimers = nil
+        core.store.observers.removeAll()
+        for w in [window, canvas.area, digits.grid, controls.grid, controls.temperature, controls.seed, stack, toasts] as [GObjectRef] {
+            w.disconnectAll()
+        }
+        for b in digits.buttons { b.disconnectAll() }
+        for s in controls.sliders { for w in [s.dropDown, s.scale, s.reset] as [GObjectRef] { w.disconnectAll() } }
         onDestroyed?()
     }
 
-    // MARK: - Building
-
-    private static func menuButton() -> UnsafeMutablePointer<GtkWidget> {
-        let menu = g_menu_new()!
-        let file = g_menu_new()!
-        g_menu_append(file, "_Save Image…", "win.save")
-        let help = g_menu_new()!
-        g_menu_append(help, "_Keyboard Shortcuts", "win.show-help-overlay")
-        g_menu_append(help, "_About Digit Generator", "app.about")
-        g_menu_append(help, "_Quit", "app.quit")
-        g_menu_append_section(menu, nil, cast(file))
-        g_menu_append_section(menu, nil, cast(help))
-        let button = gtk_menu_button_new()!
-        gtk_menu_button_set_icon_name(opaque(button), "open-menu-symbolic")
-        gtk_menu_button_set_menu_model(opaque(button), cast(menu))
-        gtk_menu_button_set_primary(opaque(button), 1)
-        gtk_widget_set_tooltip_text(button, "Main Menu")
-        dg_accessible_set_label(button, "Main menu")
-        for m in [menu, file, help] { g_object_unref(rawPointer(m)) }
-        return button
-    }
-
     private func installActions() {
-        let map = rawPointer(window)
-        actions["select-digit"] = Actions.addInt32(to: map, "select-digit", state: Int32(digit)) { [weak self] d in
-            self?.select(digit: Int(d))
-        }
-        actions["new-samples"] = Actions.add(to: map, "new-samples") { [weak self] in self?.newSamples() }
-        actions["save"] = Actions.add(to: map, "save") { [weak self] in self?.save() }
-        actions["toggle-fullscreen"] = Actions.add(to: map, "toggle-fullscreen") { [weak self] in
-            guard let self else { return }
-            if gtk_window_is_fullscreen(cast(self.window)) != 0 {
-                gtk_window_unfullscreen(cast(self.window))
-            } else {
-                gtk_window_fullscreen(cast(self.window))
-            }
-        }
-        setModelActionsEnabled(false)
+        let dispatch: (Intent) -> Void = { [weak core] intent in core?.store.dispatch(intent) }
+        window.addIntAction("select-digit", state: core.store.state.view.digit) { digit in dispatch(.selectDigit(digit)) }
+        window.addAction("new-samples") { dispatch(.newSamples) }
+        window.addAction("save") { [weak self] in self?.save() }
+        window.addAction("toggle-fullscreen") { [weak self] in self?.window.toggleFullscreen() }
+        window.addStringAction("open-file") { [weak self] path in self?.window.showFile(path) }
     }
 
-    private func setModelActionsEnabled(_ on: Bool) {
-        for name in ["select-digit", "new-samples", "save"] {
-            if let a = actions[name] { Actions.setEnabled(a, on) }
-        }
-    }
+    // MARK: - Input
 
-    private func connectParts() {
-        service.onResult = { [weak self] result in self?.show(result) }
-        canvas.onDrawn = { [weak self] generation in self?.trace.frameDrawn(generation: generation) }
-        canvas.onLayout = { [weak self] layout in self?.traceLayout(layout) }
-        controls.onSliderChange = { [weak self] moved in self?.render(fromSlider: moved) }
-        controls.onTemperatureChange = { [weak self] t in
-            self?.temperature = t
-            self?.render(fromSlider: true)
-        }
-        controls.onSeedChange = { [weak self] s in
-            self?.seed = s
-            self?.updateTitle()
-            self?.render(fromSlider: false)
+    /// Digit keys pick a digit anywhere but in the seed field (and keypad digits not on a
+    /// slider, where keypad 0 resets it). Space and Enter are left to the focused control.
+    private func globalKey(_ press: KeyPress) -> Bool {
+        guard press.plain, !press.typing, core.store.state.info != nil else { return false }
+        switch press.key {
+        case .digit(let d):
+            core.store.dispatch(.selectDigit(d))
+            return true
+        case .keypadDigit(let d) where !press.onScale:
+            core.store.dispatch(.selectDigit(d))
+            return true
+        default:
+            return false
         }
     }
 
-    // MARK: - Model
+    private func sizeChanged() {
+        guard !destroyed else { return }
+        let size = window.size
+        core.store.dispatch(.windowResized(WindowGeometry(width: size.width, height: size.height, maximized: window.isMaximized)))
+        applyLayout(width: size.width, height: size.height)
+    }
 
-    private func loaded(_ result: Result<ModelSummary, LoadFailure>) {
-        trace.milestone("model loaded")
-        switch result {
-        case .success(let summary):
-            model = summary
-            // The temperature starts at the one the weights were measured best at (issue 12).
-            temperature = summary.defaultTemperature
-            controls.showTemperature(temperature)
-            for (i, slider) in controls.sliders.enumerated() { slider.configure(latent: summary.latent, dimension: i) }
-            setModelActionsEnabled(true)
-            render(fromSlider: false)
-            let me = MainThreadRef(self)
-            service.worker.measureEffects { effects in
-                MainContext.invoke { me.value.effectsMeasured(effects) }
-            }
-        case .failure(let failure):
-            showError(failure)
+    private func applyLayout(width: Int, height: Int) {
+        let compact = width < MainWindow.compactWidth
+        // Digit buttons grow with the window: 48 px up to a 720 px high window, then 1/15 of it.
+        digits.layout(columns: compact ? 5 : 10, buttonHeight: max(48, min(96, height / 15)))
+        controls.layout(compact: compact)
+        newSamples.setIconOnly(compact)
+    }
+
+    private func save() {
+        let state = core.store.state
+        guard state.info != nil else { return }
+        if let path = ProcessInfo.processInfo.environment["DIGITGEN_SAVE_PATH"], !path.isEmpty {
+            core.store.dispatch(.save(path: path, scale: nil))
+            return
+        }
+        SaveDialog.run(parent: window, title: "Save Image", suggestedName: ViewExport.suggestedName(state.view),
+                       scales: [1, 2, 4, 8, 16], defaultScale: state.saveScale) { [weak core] path, scale in
+            core?.store.dispatch(.save(path: path, scale: scale))
         }
     }
 
-    /// Points the sliders at the two dimensions that change the images most.
-    private func effectsMeasured(_ effects: [Float]) {
-        // The measurement may finish after the window was closed: its widgets are gone.
-        guard !destroyed, let model else { return }
-        let ranked = LatentEffect.ranked(effects)
-        for (i, slider) in controls.sliders.enumerated() where i < ranked.count {
-            slider.configure(latent: model.latent, dimension: ranked[i])
+    // MARK: - Rendering
+
+    private func changed(_ intent: Intent, _ old: AppState, _ new: AppState) {
+        guard !destroyed else { return }
+        if trace.enabled { traceIntent(intent, old, new) }
+        render(new, previous: old)
+    }
+
+    private func render(_ s: AppState, previous: AppState?) {
+        switch s.model {
+        case .loading, .ready:
+            stack.show("main")
+        case .failed(let failure):
+            if previous?.model != s.model { showError(failure) }
         }
-        controls.setSensitive(true)
-        if trace.enabled {
-            trace.note("latent dimensions by effect: " + ranked.prefix(5).map {
-                String(format: "%d (%.3f)", $0, effects[$0]) }.joined(separator: ", "))
+        let ready = s.info != nil
+        for name in ["select-digit", "new-samples", "save"] { window.setActionEnabled(name, ready) }
+        window.setActionState("select-digit", int: s.view.digit)
+        if ready {
+            window.setTitle("\(MainWindow.appName) — \(s.view.digit)")
+            title.setSubtitle("Digit \(s.view.digit) · seed \(s.view.seed)")
+        }
+        if previous == nil { applyLayout(width: s.window.width, height: s.window.height) }
+        digits.render(selected: s.view.digit)
+        canvas.render(s)
+        controls.render(s)
+        for m in s.messages where !shownMessages.contains(m.id) {
+            shownMessages.insert(m.id)
+            toasts.show(m.text, button: m.openPath.map { ("Open", "win.open-file", $0) })
+            core.store.dispatch(.messageShown(m.id))
         }
     }
 
     private func showError(_ failure: LoadFailure) {
         FileHandle.standardError.write("digit-generator: \(failure.message)\n".data(using: .utf8) ?? Data())
-        // Library messages start in lower case to fit after "digit-generator: " on stderr.
         let problem = failure.problem.prefix(1).uppercased() + failure.problem.dropFirst()
         var text = MainWindow.markup(problem)
         if let path = failure.path { text += "\n\n<b>File:</b> " + Markup.escape(path) }
         text += "\n\n<b>How to fix:</b> " + MainWindow.markup(failure.fix)
-        adw_status_page_set_description(opaque(errorPage), text)
-        gtk_stack_set_visible_child_name(opaque(stack), "error")
-        gtk_window_set_title(cast(window), "\(MainWindow.appName) — error")
-        adw_window_title_set_subtitle(opaque(title), "No model loaded")
-        setModelActionsEnabled(false)
-        controls.setSensitive(false)
+        errorPage.setDescriptionMarkup(text)
+        stack.show("error")
+        window.setTitle("\(MainWindow.appName) — error")
+        title.setSubtitle("No model loaded")
     }
 
     /// Pango markup for a message: escaped, with `code` spans in monospace.
@@ -243,106 +235,31 @@ final class MainWindow {
         return out
     }
 
-    // MARK: - State changes
-
-    /// Every pick of a digit, the selected one included, shows five new samples of it (a new
-    /// seed, shown in the seed field, so the view can be typed back).
-    private func select(digit d: Int) {
-        guard model != nil else { return }
-        if d != digit {
-            digit = d
-            if let a = actions["select-digit"] { Actions.setState(a, int32: Int32(d)) }
-        }
-        newSamples()
-    }
-
-    private func newSamples() {
-        guard model != nil else { return }
-        seed = seeds.next() % UInt64(ControlsPanel.maxSeed + 1)
-        controls.showSeed(seed)
-        updateTitle()
-        render(fromSlider: false)
-    }
-
-    private func render(fromSlider: Bool) {
-        guard model != nil else { return }
-        generation += 1
-        let request = RenderRequest(generation: generation, digit: digit, seed: seed, temperature: temperature,
-                                    count: MainWindow.sampleCount,
-                                    overrides: controls.sliders.compactMap(\.override))
-        if fromSlider { trace.sliderChanged(generation: generation) }
-        service.render(request)
-    }
-
-    private func show(_ result: RenderResult) {
-        if let error = result.error {
-            FileHandle.standardError.write("digit-generator: \(error)\n".data(using: .utf8) ?? Data())
-            return
-        }
-        shown = result
-        canvas.show(result)
-    }
-
-    private func updateTitle() {
-        gtk_window_set_title(cast(window), "\(MainWindow.appName) — \(digit)")
-        adw_window_title_set_subtitle(opaque(title), "Digit \(digit) · seed \(seed)")
-    }
-
-    private func handleKey(_ keyval: UInt32, state: GdkModifierType, typing: Bool) -> Bool {
-        let modifiers = GDK_CONTROL_MASK.rawValue | GDK_ALT_MASK.rawValue | GDK_SUPER_MASK.rawValue
-        guard !typing, state.rawValue & modifiers == 0, model != nil else { return false }
-        switch keyval {
-        case UInt32(GDK_KEY_0)...UInt32(GDK_KEY_9):
-            select(digit: Int(keyval - UInt32(GDK_KEY_0)))
-        case UInt32(GDK_KEY_KP_0)...UInt32(GDK_KEY_KP_9):
-            select(digit: Int(keyval - UInt32(GDK_KEY_KP_0)))
-        case UInt32(GDK_KEY_space), UInt32(GDK_KEY_KP_Space):
-            newSamples()
-        default:
-            return false
-        }
-        return true
-    }
-
-    // MARK: - Saving
-
-    private func save() {
-        guard let shown else { return }
-        if let path = ProcessInfo.processInfo.environment["DIGITGEN_SAVE_PATH"], !path.isEmpty {
-            write(shown, to: path)
-            return
-        }
-        SaveDialog.run(parent: window, title: "Save Image", suggestedName: ImageExport.suggestedName(shown.request)) {
-            [weak self] path in self?.write(shown, to: path)
-        }
-    }
-
-    private func write(_ result: RenderResult, to path: String) {
-        do {
-            try ImageExport.save(result, to: path)
-            toast("Saved \((path as NSString).lastPathComponent)")
-        } catch {
-            let message = (error as? DigitCoreError)?.userMessage ?? String(describing: error)
-            FileHandle.standardError.write("digit-generator: cannot save \(path): \(message)\n".data(using: .utf8) ?? Data())
-            toast("Could not save the image: \(message)")
-        }
-    }
-
-    private func toast(_ text: String) {
-        guard !destroyed else { return }
-        adw_toast_overlay_add_toast(opaque(toasts), adw_toast_new(Markup.escape(text)))
-    }
-
     // MARK: - Trace
 
-    private func traceLayout(_ layout: CanvasLayout) {
-        guard trace.enabled, let area = WidgetGeometry.surfaceBounds(of: canvas.widget) else { return }
-        var parts = ["cells=" + layout.cells.map { c in
-            "\(area.x + Int(c.x)),\(area.y + Int(c.y)),\(Int(c.size))" }.joined(separator: ";")]
+    private func traceIntent(_ intent: Intent, _ old: AppState, _ new: AppState) {
+        switch intent {
+        case .setOffset, .setTemperature, .sliderKey, .temperatureKey:
+            if new.viewRevision != old.viewRevision { trace.sliderChanged(generation: new.viewRevision) }
+        case .modelLoaded(let info):
+            trace.milestone("model, its digest and directions loaded")
+            let list = info.catalog.entries[new.view.digit].prefix(4).map { "\($0.id.title) (\($0.subtitle))" }
+            trace.note("directions ready; digit \(new.view.digit): " + list.joined(separator: ", "))
+        case .rendered(.sweep(let target), _, _):
+            if new.sweeps[target] != old.sweeps[target] { trace.note("sweep \(Lane.sweep(target)) ready") }
+        default:
+            break
+        }
+    }
+
+    private func traceLayout() {
+        guard trace.enabled, let area = canvas.area.surfaceBounds else { return }
+        let layout = CanvasLayout(count: ViewSettings.sampleCount, side: 28, width: Double(area.width),
+                                  height: Double(area.height), gap: DigitCanvas.gap)
+        var parts = ["cells=" + layout.cells.map { c in "\(area.x + Int(c.x)),\(area.y + Int(c.y)),\(Int(c.size))" }
+            .joined(separator: ";")]
         for (i, slider) in controls.sliders.enumerated() {
-            if let b = WidgetGeometry.surfaceBounds(of: slider.scale) {
-                parts.append("slider\(i)=\(b.x),\(b.y),\(b.width),\(b.height)")
-            }
+            if let b = slider.scale.surfaceBounds { parts.append("slider\(i)=\(b.x),\(b.y),\(b.width),\(b.height)") }
         }
         trace.layout(parts.joined(separator: " "))
     }

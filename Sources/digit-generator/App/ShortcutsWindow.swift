@@ -1,5 +1,3 @@
-import CGtk
-
 /// The Ctrl+? window listing every shortcut (GtkShortcutsWindow, id help_overlay).
 enum ShortcutsWindow {
     static let xml = """
@@ -16,22 +14,45 @@ enum ShortcutsWindow {
                     <property name="title">Generating</property>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">0...9</property>
-                      <property name="title">Show five samples of a digit</property></object></child>
+                      <property name="title">Five new samples of a digit</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
-                      <property name="accelerator">space</property>
+                      <property name="accelerator">&lt;ctrl&gt;r F5</property>
                       <property name="title">New samples of the current digit</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">space Return</property>
+                      <property name="title">New samples, when the images have the focus</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">Left Right</property>
+                      <property name="title">Move between the digit buttons</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">&lt;ctrl&gt;s</property>
+                      <property name="title">Save the images and their settings as PNG</property></object></child>
+                  </object>
+                </child>
+                <child>
+                  <object class="GtkShortcutsGroup">
+                    <property name="title">Sliders</property>
+                    <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">&lt;alt&gt;a &lt;alt&gt;b</property>
-                      <property name="title">Focus latent slider A or B</property></object></child>
+                      <property name="title">Focus slider A or B</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">&lt;alt&gt;t &lt;alt&gt;s</property>
                       <property name="title">Focus the temperature or the seed</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">Left Right</property>
-                      <property name="title">Move the focused slider</property></object></child>
+                      <property name="title">Move a slider by 1/20 of its range</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
-                      <property name="accelerator">&lt;ctrl&gt;s</property>
-                      <property name="title">Save the images as PNG</property></object></child>
+                      <property name="accelerator">Page_Up Page_Down</property>
+                      <property name="title">Move a slider by 1/4 of its range</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">Home End</property>
+                      <property name="title">Move a slider to an end</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">Delete KP_0</property>
+                      <property name="title">Reset the slider (0 on the keypad too)</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">Return Escape</property>
+                      <property name="title">Seed field: use the typed seed, or drop it</property></object></child>
                   </object>
                 </child>
                 <child>
@@ -53,11 +74,4 @@ enum ShortcutsWindow {
           </object>
         </interface>
         """
-
-    /// Builds the window and makes it `window`'s help overlay (action win.show-help-overlay).
-    static func attach(to window: UnsafeMutablePointer<GtkWidget>) {
-        guard let overlay = Builder.object(xml: xml, id: "help_overlay") else { return }
-        gtk_application_window_set_help_overlay(cast(window), opaque(overlay))
-        g_object_unref(rawPointer(overlay))
-    }
 }

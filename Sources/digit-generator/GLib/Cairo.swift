@@ -4,17 +4,55 @@ import CGtk
 // in cairo image surfaces that are painted scaled up with nearest-neighbour filtering.
 
 enum DrawFunc {
-    /// Sets `area`'s draw function. The closure gets the cairo context and the area's
-    /// logical width and height; GTK applies the HiDPI scale itself.
+    /// Sets `area`'s draw function. The closure gets a painter and the area's logical width
+    /// and height; GTK applies the HiDPI scale itself.
     static func set(_ area: UnsafeMutablePointer<GtkWidget>,
-                    _ body: @escaping (_ cr: OpaquePointer, _ width: Int, _ height: Int) -> Void) {
+                    _ body: @escaping (_ painter: Painter, _ width: Int, _ height: Int) -> Void) {
         let trampoline: GtkDrawingAreaDrawFunc = { _, cr, width, height, data in
             guard let cr else { return }
-            ClosureBox<(OpaquePointer, Int, Int) -> Void>.from(data)(cr, Int(width), Int(height))
+            ClosureBox<(Painter, Int, Int) -> Void>.from(data)(Painter(cr: cr), Int(width), Int(height))
         }
         gtk_drawing_area_set_draw_func(cast(area), trampoline,
-                                       ClosureBox<(OpaquePointer, Int, Int) -> Void>(body).retainedPointer(),
+                                       ClosureBox<(Painter, Int, Int) -> Void>(body).retainedPointer(),
                                        releaseBoxNotify)
+    }
+}
+
+/// What a draw function may do with its cairo context.
+struct Painter {
+    fileprivate let cr: OpaquePointer
+
+    /// Paints `image` into the square (x, y, size), clipped to rounded corners of `radius`.
+    func paint(_ image: GrayImage, x: Double, y: Double, size: Double, radius: Double = 0) {
+        cairo_save(cr)
+        roundedRectangle(x: x, y: y, size: size, radius: radius)
+        cairo_clip(cr)
+        image.paint(cr, x: x, y: y, size: size)
+        cairo_restore(cr)
+    }
+
+    /// Fills the square (x, y, size) with gray `value` (0-1), rounded corners of `radius`.
+    func fill(x: Double, y: Double, size: Double, gray value: Double, radius: Double = 0) {
+        cairo_save(cr)
+        roundedRectangle(x: x, y: y, size: size, radius: radius)
+        cairo_set_source_rgb(cr, value, value, value)
+        cairo_fill(cr)
+        cairo_restore(cr)
+    }
+
+    private func roundedRectangle(x: Double, y: Double, size: Double, radius r0: Double) {
+        let r = min(r0, size / 2)
+        let x1 = x + size, y1 = y + size
+        cairo_new_sub_path(cr)
+        if r <= 0 {
+            cairo_rectangle(cr, x, y, size, size)
+            return
+        }
+        cairo_arc(cr, x1 - r, y + r, r, -.pi / 2, 0)
+        cairo_arc(cr, x1 - r, y1 - r, r, 0, .pi / 2)
+        cairo_arc(cr, x + r, y1 - r, r, .pi / 2, .pi)
+        cairo_arc(cr, x + r, y + r, r, .pi, 3 * .pi / 2)
+        cairo_close_path(cr)
     }
 }
 
@@ -29,6 +67,13 @@ final class GrayImage {
     }
 
     deinit { cairo_surface_destroy(surface) }
+
+    /// Copies image `index` of `count` side x side images held in `gray`.
+    func update(_ gray: [UInt8], index: Int) {
+        let n = side * side
+        guard gray.count >= (index + 1) * n else { return }
+        gray.withUnsafeBufferPointer { update(gray: UnsafeBufferPointer(rebasing: $0[index * n..<(index + 1) * n])) }
+    }
 
     /// Copies `side * side` gray values (0 black ... 255 white) into the surface.
     func update(gray: UnsafeBufferPointer<UInt8>) {

@@ -185,16 +185,38 @@ enum MainContext {
     static func remove(_ source: guint) {
         if source != 0 { g_source_remove(source) }
     }
+
+    /// Runs `body` once from the main loop when it is idle (after the current event and
+    /// frame), never immediately.
+    static func idle(_ body: @escaping () -> Void) {
+        let trampoline: GSourceFunc = { data in
+            ClosureBox<() -> Void>.from(data)()
+            return 0
+        }
+        g_idle_add_full(G_PRIORITY_DEFAULT_IDLE, trampoline, ClosureBox<() -> Void>(body).retainedPointer(), releaseBoxNotify)
+    }
 }
 
-/// A main-thread-only object that travels through a worker thread as a token and is
-/// dereferenced again only on the main thread (inside `MainContext.invoke`).
-struct MainThreadRef<T: AnyObject>: @unchecked Sendable {
-    private let object: T
-    init(_ object: T) { self.object = object }
+/// One main-loop timeout that can be moved or stopped: the shell's wake-up for the core's
+/// timers (which keep their deadlines on the core's clock).
+final class Timeout {
+    private var source: guint = 0
 
-    var value: T {
-        assert(Thread.isMainThread, "MainThreadRef dereferenced off the main thread")
-        return object
+    /// Calls `body` once after `seconds`, replacing a timeout set before.
+    func set(seconds: Double, _ body: @escaping () -> Void) {
+        cancel()
+        let ms = UInt32(max(0, min(86_400_000, (seconds * 1000).rounded(.up))))
+        source = MainContext.timeout(milliseconds: ms) { [weak self] in
+            self?.source = 0
+            body()
+            return false
+        }
     }
+
+    func cancel() {
+        MainContext.remove(source)
+        source = 0
+    }
+
+    deinit { cancel() }
 }

@@ -4,16 +4,6 @@ import CGtkShim
 // Widget helpers whose C signatures need raw pointers: callbacks with user data, string
 // lists, builder objects, the current event of a controller.
 
-enum ScaleFormat {
-    /// Text shown as the scale's value (GTK frees the g_strdup'ed copy).
-    static func set(_ scale: UnsafeMutablePointer<GtkWidget>, _ format: @escaping (Double) -> String) {
-        let trampoline: GtkScaleFormatValueFunc = { _, value, data in
-            g_strdup(ClosureBox<(Double) -> String>.from(data)(value))
-        }
-        gtk_scale_set_format_value_func(cast(scale), trampoline,
-                                        ClosureBox<(Double) -> String>(format).retainedPointer(), releaseBoxNotify)
-    }
-}
 
 enum StringList {
     /// A new GtkStringList (a GListModel of strings); the caller owns the reference.
@@ -42,48 +32,28 @@ enum Markup {
     }
 }
 
-enum KeyController {
-    /// Adds a key controller to `window` that sees key presses before the focused widget
-    /// (capture phase). The handler gets the key and whether typing goes into a text field
-    /// of this window; it returns true when it handled the key. Keys for other surfaces
-    /// (popovers, drop-down lists) pass through untouched.
-    static func attachCapture(to window: UnsafeMutablePointer<GtkWidget>,
-                              _ handler: @escaping (_ keyval: UInt32, _ state: GdkModifierType, _ typing: Bool) -> Bool) {
-        let controller = gtk_event_controller_key_new()!
-        gtk_event_controller_set_propagation_phase(controller, GTK_PHASE_CAPTURE)
-        Signal.connectKeyPressed(rawPointer(controller)) { [controller] keyval, state in
-            let own = gtk_native_get_surface(opaque(window))
-            if let event = gtk_event_controller_get_current_event(controller),
-               gdk_event_get_surface(event) != own { return false }
-            let focus = gtk_root_get_focus(opaque(window))
-            return handler(keyval, state, dg_is_editable(focus) != 0)
-        }
-        gtk_widget_add_controller(window, controller)
-    }
-}
-
-enum Widget {
-    /// `gtk_widget_get_first_child` ... iteration, for applying a style to a box's children.
-    static func children(of parent: UnsafeMutablePointer<GtkWidget>) -> [UnsafeMutablePointer<GtkWidget>] {
-        var out: [UnsafeMutablePointer<GtkWidget>] = []
-        var child = gtk_widget_get_first_child(parent)
-        while let c = child {
-            out.append(c)
-            child = gtk_widget_get_next_sibling(c)
-        }
-        return out
-    }
-}
-
 enum SaveDialog {
     /// Shows the platform's save dialog (GtkFileChooserNative: a portal when there is one)
     /// and calls `done` with the chosen local path. The dialog is released after it answers.
-    static func run(parent: UnsafeMutablePointer<GtkWidget>, title: String, suggestedName: String,
-                    _ done: @escaping (String) -> Void) {
-        guard let native = gtk_file_chooser_native_new(title, cast(parent), GTK_FILE_CHOOSER_ACTION_SAVE,
+    /// `scales` become a "Scale" choice in the dialog (`defaultScale` selected); `done` gets
+    /// the path and the chosen scale.
+    static func run(parent: Window, title: String, suggestedName: String, scales: [Int], defaultScale: Int,
+                    _ done: @escaping (String, Int) -> Void) {
+        guard let native = gtk_file_chooser_native_new(title, cast(parent.widget), GTK_FILE_CHOOSER_ACTION_SAVE,
                                                        "_Save", "_Cancel") else { return }
         gtk_native_dialog_set_modal(cast(native), 1)
         gtk_file_chooser_set_current_name(native, suggestedName)
+        // The default first: GTK 4.8's fallback dialog shows the first option whatever
+        // gtk_file_chooser_set_choice said.
+        let ordered = [defaultScale] + scales.filter { $0 != defaultScale }
+        let ids = ordered.map { String($0) }
+        let labels = ordered.map { "\($0)× (\(140 * $0) × \(28 * $0) px)" }
+        withCStringArray(ids) { idp in
+            withCStringArray(labels) { lp in
+                gtk_file_chooser_add_choice(native, "scale", "Scale", UnsafeMutablePointer(mutating: idp), UnsafeMutablePointer(mutating: lp))
+            }
+        }
+        gtk_file_chooser_set_choice(native, "scale", String(defaultScale))
         Signal.connectInt(rawPointer(native), "response") { response in
             // Balances the reference from gtk_file_chooser_native_new; the emission holds
             // its own until the handler returns.
@@ -93,7 +63,8 @@ enum SaveDialog {
             defer { g_object_unref(rawPointer(file)) }
             guard let path = g_file_get_path(file) else { return }
             defer { g_free(path) }
-            done(String(cString: path))
+            let scale = string(gtk_file_chooser_get_choice(native, "scale")).flatMap { Int($0) } ?? defaultScale
+            done(String(cString: path), scale)
         }
         gtk_native_dialog_show(cast(native))
     }

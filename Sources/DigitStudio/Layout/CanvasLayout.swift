@@ -2,16 +2,16 @@
 /// as fit (wrapping to more rows when the area is narrow), centred, with small gaps.
 /// Cells are a whole multiple of the image side when at least 1x, so that every image
 /// pixel becomes an equal square block.
-struct CanvasLayout: Equatable {
-    struct Cell: Equatable {
-        let x: Double
-        let y: Double
-        let size: Double
+public struct CanvasLayout: Equatable, Sendable {
+    public struct Cell: Equatable, Sendable {
+        public let x: Double
+        public let y: Double
+        public let size: Double
     }
 
-    let cells: [Cell]
+    public let cells: [Cell]
 
-    init(count: Int, side: Int, width: Double, height: Double, gap: Double) {
+    public init(count: Int, side: Int, width: Double, height: Double, gap: Double) {
         guard count > 0, side > 0, width > 0, height > 0 else { cells = []; return }
         var best = (columns: count, size: -1.0)
         for columns in stride(from: count, through: 1, by: -1) {

@@ -2,33 +2,29 @@ import DigitCore
 import Foundation
 
 /// Why the model could not be loaded, worded for the window and for stderr.
-struct LoadFailure: Error, Sendable {
+public struct LoadFailure: Error, Sendable, Equatable {
     /// The file that was tried, if one was found.
-    let path: String?
+    public let path: String?
     /// What is wrong, naming the file (the library's description).
-    let problem: String
+    public let problem: String
     /// What the user can do about it.
-    let fix: String
+    public let fix: String
+
+    public init(path: String?, problem: String, fix: String) {
+        self.path = path
+        self.problem = problem
+        self.fix = fix
+    }
 
     /// One line for stderr: the problem, then the fix.
-    var message: String { "\(problem). \(fix)" }
+    public var message: String { "\(problem). \(fix)" }
 }
 
-/// What the window needs to know about a loaded model.
-struct ModelSummary: Sendable {
-    let path: String
-    let latent: Int
-    let classes: Int
-    let side: Int
-    let fittedPrior: Bool
-    /// The weights' default temperature (1 when the file has none): the slider starts there.
-    let defaultTemperature: Float
-}
 
-enum ModelLoader {
+public enum ModelLoader {
     /// Loads `path`, or the shipped weights when nil. Never throws: every failure becomes a
     /// problem and a fix the window can show.
-    static func load(path: String?) -> Result<CVAE, LoadFailure> {
+    public static func load(path: String?) -> Result<(model: CVAE, path: String), LoadFailure> {
         let resolved: String
         if let path {
             resolved = path
@@ -45,7 +41,7 @@ enum ModelLoader {
                 return .failure(failure(path: path, resolved: resolved, hint: nil,
                     problem: "\(resolved): the model's \(c.pixels) pixels are not a square image"))
             }
-            return .success(model)
+            return .success((model, resolved))
         } catch {
             // Library messages usually name the file already; make sure the window does.
             let text = describe(error)

@@ -11,8 +11,8 @@ import Foundation
 ///
 /// Also prints the layout of the image cells and sliders in window-surface coordinates,
 /// which the GUI test uses to crop screenshots and aim drags.
-final class Trace {
-    let enabled: Bool
+public final class Trace {
+    public let enabled: Bool
     private let mainStart = Trace.now()
     /// Age of the process when `main` started, in ns (10 ms resolution: clock ticks).
     private let processAgeAtMain: UInt64?
@@ -22,23 +22,23 @@ final class Trace {
     private var lastLayout = ""
     private var lastDrawn = -1
 
-    init(enabled: Bool = ProcessInfo.processInfo.environment["DIGITGEN_TRACE"].map { $0 != "" && $0 != "0" } ?? false) {
+    public init(enabled: Bool = ProcessInfo.processInfo.environment["DIGITGEN_TRACE"].map { $0 != "" && $0 != "0" } ?? false) {
         self.enabled = enabled
         processAgeAtMain = Trace.processAge()
     }
 
-    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    public static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
     private static func ms(_ ns: UInt64) -> Double { Double(ns) / 1e6 }
 
     /// A slider moved; the request it caused has `generation`.
-    func sliderChanged(generation: Int) {
+    public func sliderChanged(generation: Int) {
         guard enabled else { return }
         pendingEvents.append((generation, Trace.now()))
     }
 
     /// The draw function painted the result of request `generation`.
-    func frameDrawn(generation: Int) {
+    public func frameDrawn(generation: Int) {
         guard enabled else { return }
         let t = Trace.now()
         if startup == nil {
@@ -63,14 +63,14 @@ final class Trace {
     }
 
     /// Reports where the cells and sliders are, once per change.
-    func layout(_ description: String) {
+    public func layout(_ description: String) {
         guard enabled, description != lastLayout else { return }
         lastLayout = description
         log("trace: layout " + description)
     }
 
     /// A step of startup, with its time since process start.
-    func milestone(_ name: String) {
+    public func milestone(_ name: String) {
         guard enabled else { return }
         let sinceMain = Trace.ms(Trace.now() - mainStart)
         let sinceProcess = processAgeAtMain.map { Trace.ms($0) + sinceMain }
@@ -79,12 +79,12 @@ final class Trace {
     }
 
     /// A free-form line, for facts measured once.
-    func note(_ text: String) {
+    public func note(_ text: String) {
         guard enabled else { return }
         log("trace: " + text)
     }
 
-    func summary() {
+    public func summary() {
         guard enabled else { return }
         if latencies.isEmpty {
             log("trace: summary no slider events")
@@ -100,7 +100,7 @@ final class Trace {
     }
 
     /// Nearest-rank percentile of sorted values.
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    public static func percentile(_ sorted: [Double], _ p: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         let rank = Int((p * Double(sorted.count)).rounded(.up))
         return sorted[max(0, min(sorted.count - 1, rank - 1))]

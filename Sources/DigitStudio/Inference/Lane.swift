@@ -1,0 +1,37 @@
+/// A stream of queries for one view. Each lane keeps only its newest query (latest wins);
+/// lanes share one background queue, the more urgent first.
+public enum Lane: Hashable, Sendable, CustomStringConvertible {
+    /// The five images on screen.
+    case samples
+    /// The images along one slider's whole range (or the temperature's), decoded ahead of
+    /// time so that a drag shows each position in the frame that moved the slider.
+    case sweep(SweepTarget)
+    /// The small strips in the direction menus.
+    case previews
+
+    /// Lower runs first.
+    public var priority: Int {
+        switch self {
+        case .samples: return 0
+        case .sweep: return 1
+        case .previews: return 2
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .samples: return "samples"
+        case .sweep(.slider(let i)): return "sweep-slider\(i)"
+        case .sweep(.temperature): return "sweep-temperature"
+        case .previews: return "previews"
+        }
+    }
+}
+
+public enum SweepTarget: Hashable, Sendable {
+    case slider(Int)
+    case temperature
+}
+
+/// Identifies one submitted query; results are matched to their query by it.
+public typealias QueryID = Int

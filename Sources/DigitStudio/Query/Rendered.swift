@@ -1,0 +1,38 @@
+/// Decoded images: `count` images of `side` x `side` gray bytes (round(255 p), as in PNGs),
+/// white ink on black.
+public struct Rendered: Equatable, Sendable {
+    public let count: Int
+    public let side: Int
+    public let gray: [UInt8]
+
+    public init(count: Int, side: Int, gray: [UInt8]) {
+        self.count = count
+        self.side = side
+        self.gray = gray
+    }
+
+    /// Images `range` of these (for a part of a batch).
+    public func slice(_ range: Range<Int>) -> Rendered {
+        let n = side * side
+        return Rendered(count: range.count, side: side, gray: Array(gray[range.lowerBound * n..<range.upperBound * n]))
+    }
+
+    /// Side by side in one row, each pixel a `scale` x `scale` block, no padding: what Save writes.
+    public func strip(scale: Int) -> (width: Int, height: Int, pixels: [UInt8]) {
+        let k = max(1, scale)
+        let width = count * side * k, height = side * k
+        var out = [UInt8](repeating: 0, count: width * height)
+        for i in 0..<count {
+            for y in 0..<side {
+                for x in 0..<side {
+                    let v = gray[(i * side + y) * side + x]
+                    for dy in 0..<k {
+                        let row = (y * k + dy) * width + (i * side + x) * k
+                        for dx in 0..<k { out[row + dx] = v }
+                    }
+                }
+            }
+        }
+        return (width, height, out)
+    }
+}

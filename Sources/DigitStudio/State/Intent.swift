@@ -1,0 +1,96 @@
+import DigitCore
+
+/// What a person, a key, a timer or the worker asks of the app.
+public enum Intent: Equatable, Sendable {
+    // Model.
+    case modelLoaded(ModelInfo)
+    case modelFailed(LoadFailure)
+
+    // The main view.
+    /// Five new samples of `digit` (a button, a digit key): a new seed.
+    case selectDigit(Int)
+    /// Five new samples of the digit shown (Ctrl+R, F5, Space on the images).
+    case newSamples
+    case setTemperature(Float)
+    case temperatureKey(SliderKey)
+    case setPrior(PriorChoice)
+    /// The seed field's text changed while typing.
+    case editSeed(String)
+    /// Enter in the seed field: use the typed seed.
+    case commitSeed
+    /// Escape in the seed field: show the seed in use again and give the keyboard back.
+    case cancelSeedEdit
+    /// The focus left the seed field without Enter: show the seed in use again.
+    case seedFieldLeft
+    case chooseDirection(slider: Int, DirectionID)
+    /// A slider moved to `offset` standard deviations (pointer or assistive technology).
+    case setOffset(slider: Int, Float)
+    case sliderKey(slider: Int, SliderKey)
+    case resetOffset(slider: Int)
+
+    // Results.
+    case rendered(Lane, QueryID, Rendered)
+    case renderFailed(Lane, QueryID, String)
+
+    // Saving.
+    /// Save the view to `path` at `scale` (nil: the current save scale).
+    case save(path: String, scale: Int?)
+    case saved(path: String)
+    case saveFailed(path: String, message: String)
+    case messageShown(Int)
+
+    // Window and time.
+    case windowResized(WindowGeometry)
+    /// The state remembered from the last run (before the model is loaded).
+    case restore(RememberedState)
+    case timerFired(TimerID)
+}
+
+/// Keys a slider understands (GTK's conventions for a range).
+public enum SliderKey: Equatable, Sendable {
+    /// Arrow keys: 1/20 of the range.
+    case stepUp, stepDown
+    /// Page Up / Page Down: 1/4 of the range.
+    case pageUp, pageDown
+    /// Home / End.
+    case minimum, maximum
+    /// Delete or 0 on the keypad: back to 0 (the sampled images), or 1 for the temperature.
+    case reset
+}
+
+/// Timers the app starts. The kiosk adds its own (attract loop, idle reset, staff hold).
+public enum TimerID: Hashable, Sendable {
+    /// Decode the sweeps once the view has been still for a moment.
+    case prefetch
+    /// Write the remembered state once the view has been still for a moment.
+    case persist
+}
+
+/// Where the keyboard focus should go.
+public enum FocusTarget: Equatable, Sendable {
+    case images
+}
+
+/// What the shell does for the reducer: the only way the state reaches the world.
+public enum Effect: Equatable, Sendable {
+    /// Decode `query` on `lane` and answer with `.rendered` or `.renderFailed`.
+    case render(Lane, QueryID, LatentQuery)
+    /// Decode `job.query` (exactly as the samples lane does) and write the PNG; answer with
+    /// `.saved` or `.saveFailed`.
+    case save(SaveJob)
+    /// Write the remembered state.
+    case persist(RememberedState)
+    case startTimer(TimerID, seconds: Double)
+    case cancelTimer(TimerID)
+    case focus(FocusTarget)
+    /// One line for stderr.
+    case log(String)
+}
+
+/// A PNG to write: the images of `query` at `scale`, with `metadata` in text chunks.
+public struct SaveJob: Equatable, Sendable {
+    public let path: String
+    public let query: LatentQuery
+    public let scale: Int
+    public let metadata: [ViewMetadata.Entry]
+}

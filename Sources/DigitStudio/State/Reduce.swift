@@ -1,0 +1,334 @@
+import DigitCore
+import Foundation
+
+/// The app's one state transition: a pure function from the state and an intent to the next
+/// state and the effects the shell must perform. No clock, no I/O, no randomness except the
+/// seed stream kept in the state.
+public func reduce(_ state: AppState, _ intent: Intent) -> (AppState, [Effect]) {
+    var s = state
+    var effects: [Effect] = []
+    Reducer.apply(intent, to: &s, effects: &effects)
+    return (s, effects)
+}
+
+enum Reducer {
+    /// How long the view must be still before the sweeps are decoded and the state written.
+    static let prefetchDelay = 0.15
+    static let persistDelay = 1.0
+
+    static func apply(_ intent: Intent, to s: inout AppState, effects: inout [Effect]) {
+        switch intent {
+        case .modelLoaded(let info):
+            s.model = .ready(info)
+            if let problem = validate(s.view, info: info) {
+                effects.append(.log("the remembered view is not valid for these weights (\(problem)); starting afresh"))
+                s.view = AppState.welcomeView
+            }
+            s.sweeps = [:]
+            s.previews = nil
+            viewChanged(&s, &effects)
+        case .modelFailed(let failure):
+            s.model = .failed(failure)
+
+        case .selectDigit(let digit):
+            guard let info = s.info, (0..<info.classes).contains(digit) else { return }
+            s.view.digit = digit
+            s.view.seed = nextSeed(&s)
+            s.seedDraft = nil
+            viewChanged(&s, &effects)
+        case .newSamples:
+            guard s.info != nil else { return }
+            s.view.seed = nextSeed(&s)
+            s.seedDraft = nil
+            viewChanged(&s, &effects)
+        case .setTemperature(let t):
+            setTemperature(ViewSettings.snapTemperature(t), &s, &effects)
+        case .temperatureKey(let key):
+            let t = s.view.temperature
+            let next: Float
+            switch key {
+            case .stepUp: next = t + 0.05
+            case .stepDown: next = t - 0.05
+            case .pageUp: next = t + 0.25
+            case .pageDown: next = t - 0.25
+            case .minimum: next = 0
+            case .maximum: next = ViewSettings.maxTemperature
+            case .reset: next = 1
+            }
+            setTemperature(ViewSettings.snapTemperature(next), &s, &effects)
+        case .setPrior(let prior):
+            guard s.view.prior != prior else { return }
+            s.view.prior = prior
+            viewChanged(&s, &effects)
+
+        case .editSeed(let text):
+            s.seedDraft = text
+        case .commitSeed:
+            defer { effects.append(.focus(.images)) }
+            guard let draft = s.seedDraft else { return }
+            s.seedDraft = nil
+            let text = draft.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty, text.utf8.allSatisfy({ (48...57).contains($0) }), let seed = UInt64(text),
+                  seed <= ViewSettings.maxSeed else {
+                message(&s, "“\(draft.prefix(24))” is not a seed: type a whole number from 0 to \(ViewSettings.maxSeed)")
+                return
+            }
+            guard seed != s.view.seed, s.info != nil else { return }
+            s.view.seed = seed
+            viewChanged(&s, &effects)
+        case .cancelSeedEdit:
+            s.seedDraft = nil
+            effects.append(.focus(.images))
+        case .seedFieldLeft:
+            s.seedDraft = nil
+
+        case .chooseDirection(let index, let id):
+            guard let catalog = s.catalog, s.view.sliders.indices.contains(index), catalog.contains(id),
+                  s.view.sliders[index].direction != id else { return }
+            if let other = s.view.sliders.indices.first(where: { $0 != index && s.view.sliders[$0].direction == id }) {
+                // Never two sliders on one direction: the two swap, offsets and all.
+                s.view.sliders.swapAt(index, other)
+            } else {
+                s.view.sliders[index] = SliderSetting(direction: id, offset: 0)
+            }
+            viewChanged(&s, &effects)
+        case .setOffset(let index, let value):
+            setOffset(index, ViewSettings.snapOffset(value), &s, &effects)
+        case .sliderKey(let index, let key):
+            guard s.view.sliders.indices.contains(index) else { return }
+            let range = ViewSettings.offsetRange
+            let v = s.view.sliders[index].offset
+            let next: Float
+            switch key {
+            case .stepUp: next = v + 2 * range / 20
+            case .stepDown: next = v - 2 * range / 20
+            case .pageUp: next = v + 2 * range / 4
+            case .pageDown: next = v - 2 * range / 4
+            case .minimum: next = -range
+            case .maximum: next = range
+            case .reset: next = 0
+            }
+            setOffset(index, ViewSettings.snapOffset(next), &s, &effects)
+        case .resetOffset(let index):
+            setOffset(index, 0, &s, &effects)
+
+        case .rendered(let lane, let id, let images):
+            guard s.latestQuery[lane] == id else { return }  // stale: a newer query replaced it
+            s.latestQuery[lane] = nil
+            received(lane, images, &s, &effects)
+        case .renderFailed(let lane, let id, let text):
+            guard s.latestQuery[lane] == id else { return }
+            s.latestQuery[lane] = nil
+            s.requests[lane] = nil
+            effects.append(.log("cannot draw the images: \(text)"))
+            if lane == .samples { message(&s, "Cannot draw the images: \(text)") }
+
+        case .save(let path, let scale):
+            guard let info = s.info else { return }
+            let k = scale ?? s.saveScale
+            guard (1...64).contains(k) else {
+                message(&s, "Cannot save at scale \(k): choose 1 to 64")
+                return
+            }
+            s.saveScale = k
+            effects.append(.save(SaveJob(path: path, query: s.view.query(catalog: info.catalog), scale: k,
+                                         metadata: ViewMetadata.entries(view: s.view, scale: k, weightsDigest: info.digest))))
+        case .saved(let path):
+            message(&s, "Saved \(fileName(path))", open: path)
+        case .saveFailed(let path, let text):
+            effects.append(.log("cannot save \(path): \(text)"))
+            message(&s, "Could not save \(fileName(path)): \(text)")
+        case .messageShown(let id):
+            s.messages.removeAll { $0.id == id }
+
+        case .windowResized(let geometry):
+            guard geometry != s.window else { return }
+            s.window = geometry
+            effects.append(.startTimer(.persist, seconds: persistDelay))
+        case .restore(let remembered):
+            s.window = remembered.window
+            if s.info == nil {
+                s.view = remembered.view
+            } else if let info = s.info, validate(remembered.view, info: info) == nil {
+                s.view = remembered.view
+                viewChanged(&s, &effects)
+            }
+        case .timerFired(.prefetch):
+            prefetch(&s, &effects)
+        case .timerFired(.persist):
+            effects.append(.persist(RememberedState(window: s.window, view: s.view)))
+        }
+    }
+
+    // MARK: - View changes
+
+    private static func setTemperature(_ t: Float, _ s: inout AppState, _ effects: inout [Effect]) {
+        guard s.view.temperature != t else { return }
+        s.view.temperature = t
+        viewChanged(&s, &effects)
+    }
+
+    private static func setOffset(_ index: Int, _ value: Float, _ s: inout AppState, _ effects: inout [Effect]) {
+        guard s.view.sliders.indices.contains(index), s.view.sliders[index].offset != value else { return }
+        s.view.sliders[index].offset = value
+        viewChanged(&s, &effects)
+    }
+
+    /// The view changed: show it from a sweep when one holds it, else ask the samples lane;
+    /// bring the previews up to date; decode the sweeps and write the state once still.
+    static func viewChanged(_ s: inout AppState, _ effects: inout [Effect]) {
+        s.viewRevision += 1
+        effects.append(.startTimer(.persist, seconds: persistDelay))
+        guard let info = s.info else { return }
+        if let images = fromSweeps(s) {
+            s.shown = ShownImages(view: s.view, images: images, revision: s.viewRevision)
+            s.latestQuery[.samples] = nil  // a query still running shows an older view
+            s.requests[.samples] = nil
+        } else {
+            submit(.samples, s.view.query(catalog: info.catalog), .samples(s.view, s.viewRevision), &s, &effects)
+        }
+        let spec = previewSpec(s.view)
+        if s.previews?.spec != spec, s.requests[.previews] != .previews(spec) {
+            let catalog = info.catalog
+            let ids = catalog.entries[s.view.digit].map(\.id)
+            let query = LatentQuery.batch(catalog.entries[s.view.digit].map { d in
+                .grid(base: .sample(spec, index: 0), label: spec.digit,
+                      x: Axis(step: d.step, amounts: Previews.amounts), y: .none(latent: catalog.latent))
+            })
+            submit(.previews, query, .previews(spec), &s, &effects)
+            s.pendingPreviewIDs = ids
+        }
+        effects.append(.startTimer(.prefetch, seconds: prefetchDelay))
+    }
+
+    /// Previews show the first sample of the view's samples.
+    static func previewSpec(_ view: ViewSettings) -> SampleSpec { view.sampleSpec }
+
+    private static func submit(_ lane: Lane, _ query: LatentQuery, _ request: Request,
+                               _ s: inout AppState, _ effects: inout [Effect]) {
+        let id = s.nextQueryID
+        s.nextQueryID += 1
+        s.latestQuery[lane] = id
+        s.requests[lane] = request
+        effects.append(.render(lane, id, query))
+    }
+
+    /// The view's images from a sweep, if one was decoded for it.
+    static func fromSweeps(_ s: AppState) -> Rendered? {
+        for (target, sweep) in s.sweeps where sweep.key == sweepKey(target, s.view) {
+            if let images = sweep.images(at: sweptValue(target, s.view)) { return images }
+        }
+        return nil
+    }
+
+    static func sweepKey(_ target: SweepTarget, _ view: ViewSettings) -> ViewSettings {
+        switch target {
+        case .slider(let i): return view.zeroing(slider: i)
+        case .temperature:
+            var v = view
+            v.temperature = 0
+            return v
+        }
+    }
+
+    static func sweptValue(_ target: SweepTarget, _ view: ViewSettings) -> Float {
+        switch target {
+        case .slider(let i): return view.sliders.indices.contains(i) ? view.sliders[i].offset : 0
+        case .temperature: return view.temperature
+        }
+    }
+
+    static func sweepValues(_ target: SweepTarget) -> [Float] {
+        switch target {
+        case .slider:
+            return (-ViewSettings.offsetTicks...ViewSettings.offsetTicks).map { ViewSettings.offset(ticks: $0) }
+        case .temperature:
+            return (0...30).map { Float($0) / Float(20) }
+        }
+    }
+
+    static var sweepTargets: [SweepTarget] {
+        (0..<ViewSettings.defaultSliders.count).map { SweepTarget.slider($0) } + [.temperature]
+    }
+
+    /// Asks for every sweep that does not match the view (the view has been still a moment).
+    private static func prefetch(_ s: inout AppState, _ effects: inout [Effect]) {
+        guard let info = s.info else { return }
+        for target in sweepTargets {
+            let key = sweepKey(target, s.view)
+            if s.sweeps[target]?.key == key || s.requests[.sweep(target)] == .sweep(key) { continue }
+            let values = sweepValues(target)
+            let query = LatentQuery.batch(values.map { value -> LatentQuery in
+                var v = key
+                switch target {
+                case .slider(let i): v.sliders[i].offset = value
+                case .temperature: v.temperature = value
+                }
+                return v.query(catalog: info.catalog)
+            })
+            submit(.sweep(target), query, .sweep(key), &s, &effects)
+        }
+    }
+
+    private static func received(_ lane: Lane, _ images: Rendered, _ s: inout AppState, _ effects: inout [Effect]) {
+        let request = s.requests[lane]
+        s.requests[lane] = nil
+        switch (lane, request) {
+        case (.samples, .samples(let view, let revision)?):
+            s.shown = ShownImages(view: view, images: images, revision: revision)
+        case (.sweep(let target), .sweep(let key)?):
+            s.sweeps[target] = Sweep(key: key, values: sweepValues(target), images: images)
+            // A samples query may still be running for a view this sweep holds.
+            if s.shown?.view != s.view, let ready = fromSweeps(s) {
+                s.shown = ShownImages(view: s.view, images: ready, revision: s.viewRevision)
+                s.latestQuery[.samples] = nil
+                s.requests[.samples] = nil
+            }
+        case (.previews, .previews(let spec)?):
+            s.previews = Previews(digit: spec.digit, spec: spec, directions: s.pendingPreviewIDs, images: images)
+        default:
+            break
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Why `view` cannot be shown with this model, or nil.
+    static func validate(_ view: ViewSettings, info: ModelInfo) -> String? {
+        if !(0..<info.classes).contains(view.digit) { return "digit \(view.digit)" }
+        if view.seed > ViewSettings.maxSeed { return "seed \(view.seed)" }
+        if !(0...ViewSettings.maxTemperature).contains(view.temperature) { return "temperature \(view.temperature)" }
+        if view.sliders.count != ViewSettings.defaultSliders.count { return "\(view.sliders.count) sliders" }
+        for s in view.sliders {
+            if !info.catalog.contains(s.direction) { return "no \(s.direction.phrase)" }
+            if abs(s.offset) > ViewSettings.offsetRange || ViewSettings.snapOffset(s.offset) != s.offset {
+                return "offset \(s.offset)"
+            }
+        }
+        if view.sliders[0].direction == view.sliders[1].direction { return "both sliders on \(view.sliders[0].direction.phrase)" }
+        return nil
+    }
+
+    private static func nextSeed(_ s: inout AppState) -> UInt64 {
+        var g = SplitMix64(seed: s.seedStream)
+        let value = g.next()
+        s.seedStream = g.state
+        return value % (ViewSettings.maxSeed + 1)
+    }
+
+    private static func message(_ s: inout AppState, _ text: String, open: String? = nil) {
+        s.messages.append(Message(id: s.nextMessageID, text: text, openPath: open))
+        s.nextMessageID += 1
+    }
+
+    private static func fileName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+}
+
+/// What a lane's newest query was asked for, so that its result lands in the right place.
+public enum Request: Equatable, Sendable {
+    case samples(ViewSettings, Int)
+    case sweep(ViewSettings)
+    case previews(SampleSpec)
+}

@@ -1,0 +1,97 @@
+import DigitCore
+import DigitStudio
+import Foundation
+import XCTest
+
+/// `digitgen generate --view FILE.png`: the view the app's Save stores in a PNG, written
+/// again with the same pixels.
+final class GenerateViewCommandTests: XCTestCase {
+    var dir: URL!
+
+    override func setUpWithError() throws { dir = try CLIRunner.tempDir() }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    /// A view written by the code path the app's Save uses, with the shipped weights.
+    func saveView(_ view: ViewSettings, scale: Int, to file: String) throws -> String {
+        let weights = try Resources.defaultWeightsPath()
+        let model = try WeightsFile.load(path: weights)
+        let catalog = DirectionCatalog.build(model: model)
+        let digest = try WeightsDigest.sha256(path: weights)
+        try ViewExport.write(ViewExport.job(view: view, scale: scale, path: file, catalog: catalog, weightsDigest: digest),
+                             decoder: QueryDecoder(model: model))
+        return weights
+    }
+
+    func testReproducesASavedViewByteForByte() throws {
+        let view = ViewSettings(digit: 6, seed: 123_456, temperature: 0.75, prior: .fitted,
+                                sliders: [SliderSetting(direction: .principal(1), offset: 1.35),
+                                          SliderSetting(direction: .dimension(7), offset: -2.4)])
+        let saved = path("saved.png")
+        _ = try saveView(view, scale: 8, to: saved)
+        let copy = path("copy.png")
+        let r = try CLIRunner.run(["generate", "--view", saved, "--out", copy])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "")
+        XCTAssertTrue(r.stdout.contains("digit 6, seed 123456, temperature 0.75, direction 2 +1.4, latent dimension 7 -2.4"), r.stdout)
+        let a = try PNG.readGray(path: saved), b = try PNG.readGray(path: copy)
+        XCTAssertEqual([a.width, a.height], [1120, 224])
+        XCTAssertEqual(a.pixels, b.pixels, "same pixels")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: saved)), try Data(contentsOf: URL(fileURLWithPath: copy)),
+                       "the same file, text chunks included")
+        // Another scale: the same images, scaled.
+        let small = path("small.png")
+        XCTAssertEqual(try CLIRunner.run(["generate", "--view", saved, "--scale", "1", "--out", small]).status, 0)
+        let s = try PNG.readGray(path: small)
+        XCTAssertEqual([s.width, s.height], [140, 28])
+        for y in 0..<28 { for x in 0..<140 { XCTAssertEqual(s.pixels[y * 140 + x], a.pixels[(y * 8) * 1120 + x * 8]) } }
+    }
+
+    func testTheViewAtZeroOffsetsIsWhatGenerateDraws() throws {
+        let saved = path("plain.png")
+        _ = try saveView(ViewSettings(digit: 2, seed: 9), scale: 1, to: saved)
+        let plain = path("generate.png")
+        let r = try CLIRunner.run(["generate", "--digit", "2", "--seed", "9", "--scale", "1", "--padding", "0", "--out", plain])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try PNG.readGray(path: saved).pixels, try PNG.readGray(path: plain).pixels)
+    }
+
+    func testBadViewsFailWithOneClearLineAndNoOutput() throws {
+        let out = path("out.png")
+        let notView = path("plain.png")
+        try PNG.writeGray(path: notView, width: 2, height: 2, pixels: [0, 1, 2, 3])
+        var r = try CLIRunner.run(["generate", "--view", notView, "--out", out])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("plain.png: the PNG holds no Digit Generator view"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+
+        let tampered = path("tampered.png")
+        try PNG.writeGray(path: tampered, width: 2, height: 2, pixels: [0, 1, 2, 3], text: ViewMetadata.entries(
+            view: ViewSettings(digit: 1, seed: 1), scale: 1, weightsDigest: String(repeating: "0", count: 64))
+            .map { (key: $0.key, value: $0.key == "Slider A offset" ? "+9.00" : $0.value) })
+        r = try CLIRunner.run(["generate", "--view", tampered, "--out", out])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("the view's 'Slider A offset' is '+9.00', expected a multiple of 0.05 from -3 to +3"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+
+        r = try CLIRunner.run(["generate", "--view", notView, "--digit", "3", "--out", out])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--view takes the view from the file; drop --digit"), r.stderr)
+        r = try CLIRunner.run(["generate", "--view", path("missing.png"), "--out", out])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("missing.png"), r.stderr)
+        r = try CLIRunner.run(["generate", "--out", out])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("missing --digit (or --view FILE.png)"), r.stderr)
+    }
+
+    func testOtherWeightsWarn() throws {
+        let saved = path("saved.png")
+        _ = try saveView(ViewSettings(digit: 4, seed: 3), scale: 1, to: saved)
+        let other = path("other.safetensors")
+        try WeightsFile.save(CVAE(config: .mnist, seed: 5), to: other, metadata: [:])
+        let r = try CLIRunner.run(["generate", "--view", saved, "--weights", other, "--out", path("o.png")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("was saved with other weights"), r.stderr)
+    }
+}
