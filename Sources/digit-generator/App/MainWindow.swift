@@ -82,6 +82,16 @@ final class MainWindow {
         controls.dispatch = dispatch
         canvas.accessibleText = controls.accessibleText
         canvas.onActivate = { dispatch(.newSamples) }
+        // Dragging across the images moves slider A (sideways) and B (up and down): a drag
+        // across the whole area spans a slider's whole range. Handy with a finger.
+        var dragStart: [Float] = []
+        canvas.onDragBegin = { [weak core] in dragStart = core?.store.state.view.sliders.map(\.offset) ?? [] }
+        canvas.onDrag = { [weak core] fx, fy in
+            guard let core, dragStart.count == 2, fx != 0 || fy != 0 else { return }
+            let span = Double(2 * ViewSettings.offsetRange)
+            if fx != 0 { core.store.dispatch(.setOffset(slider: 0, dragStart[0] + Float(fx * span))) }
+            if fy != 0 { core.store.dispatch(.setOffset(slider: 1, dragStart[1] + Float(fy * span))) }
+        }
         canvas.onDrawn = { [weak self] revision in self?.trace.frameDrawn(generation: revision) }
         canvas.onLayout = { [weak self] _ in self?.traceLayout() }
         window.addKeyController(capture: true) { [weak self] press in self?.globalKey(press) ?? false }
