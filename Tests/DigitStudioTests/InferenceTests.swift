@@ -142,3 +142,22 @@ final class InferenceTests: XCTestCase {
         XCTAssertTrue(confidence.allSatisfy { $0 > 0.999 }, "confidences \(confidence): pick the welcome seed again for these weights")
     }
 }
+
+final class StandardPriorCatalogTests: XCTestCase {
+    /// Weights without a fitted prior sample N(0, I): the principal directions are the
+    /// latent axes in order, one standard deviation each.
+    func testWithoutAFittedPriorDirectionsAreTheAxes() throws {
+        let model = CVAE(config: .mnist, seed: 5)
+        let catalog = DirectionCatalog.build(model: model, measureEffects: false)
+        for k in [0, 7, 19] {
+            let d = try XCTUnwrap(catalog.direction(.principal(k), digit: 4))
+            XCTAssertEqual(d.spread, 1)
+            XCTAssertEqual(d.unit.firstIndex(of: 1), k)
+            XCTAssertEqual(d.unit.filter { $0 != 0 }.count, 1)
+        }
+        XCTAssertEqual(catalog.direction(.dimension(3), digit: 0)?.spread, 1)
+        // The view's query works on it.
+        let images = try QueryDecoder(model: model).decode(ViewSettings(digit: 4, seed: 1).query(catalog: catalog))
+        XCTAssertEqual(images.count, 5)
+    }
+}

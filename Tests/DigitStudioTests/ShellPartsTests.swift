@@ -146,3 +146,19 @@ final class ShellPartsTests: XCTestCase {
         XCTAssertEqual(ViewExport.suggestedName(v), "digit-7-seed-42-t0.50-moved.png")
     }
 }
+
+final class WindowLayoutTests: XCTestCase {
+    func testArrangementFollowsTheWindow() {
+        XCTAssertEqual(WindowLayout.choose(width: 360, height: 640), .compact)
+        XCTAssertEqual(WindowLayout.choose(width: 619, height: 900), .compact)
+        XCTAssertEqual(WindowLayout.choose(width: 940, height: 680), .stacked)
+        XCTAssertEqual(WindowLayout.choose(width: 1280, height: 800), .stacked)
+        XCTAssertEqual(WindowLayout.choose(width: 1000, height: 1400), .stacked)
+        // Maximised 16:9 screens: the images are larger beside the controls.
+        XCTAssertEqual(WindowLayout.choose(width: 1920, height: 1053), .sideBySide)
+        XCTAssertEqual(WindowLayout.choose(width: 3840, height: 2160), .sideBySide)
+        XCTAssertEqual(WindowLayout.digitButtonHeight(windowHeight: 640), 48)
+        XCTAssertEqual(WindowLayout.digitButtonHeight(windowHeight: 1080), 72)
+        XCTAssertEqual(WindowLayout.digitButtonHeight(windowHeight: 2160), 96)
+    }
+}

@@ -339,6 +339,20 @@ check "the cells keep changing while the drag goes on" "drag1.png drag2.png" \
     $CHECK diff "$WORK/drag1.png" "$WORK/drag2.png" "$X0" "$Y0" "$CELLS"
 settle 0
 
+# Dragging across the images (a finger on a touch screen) moves slider A sideways and B up
+# and down: a quarter of the area's width to the right is a quarter of A's range.
+xdotool key --clearmodifiers alt+a; sleep 0.1; xdotool key Delete; sleep 0.1
+xdotool key --clearmodifiers alt+b; sleep 0.1; xdotool key Delete; sleep 0.3
+IFS=, read -r c0x c0y c0s <<< "$(echo "$CELLS" | cut -d';' -f1)"
+IFS=, read -r c4x c4y c4s <<< "$(echo "$CELLS" | awk -F';' '{print $NF}')"
+gx=$((X0 + c0x + c0s / 2)); gy=$((Y0 + c0y + c0s / 2))
+xdotool mousemove "$gx" "$gy" mousedown 1
+for i in $(seq 1 10); do xdotool mousemove $((gx + i * (c4x + c4s - c0x) / 40)) "$gy"; sleep 0.02; done
+xdotool mouseup 1
+sleep 0.4
+shot image-drag.png
+a11y "dragging right across the images moves slider A (to about +1.5)" image-drag.png --text "Moves the five samples +1."
+
 # 2. Choosing slider B's direction for slider A swaps the two (keyboard only: the drop-down
 # before slider A, Space opens it, Down and Enter pick "Direction 2").
 xdotool key --clearmodifiers alt+a; sleep 0.2

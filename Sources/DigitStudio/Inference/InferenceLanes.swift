@@ -61,6 +61,10 @@ public final class InferenceLanes: @unchecked Sendable {
         startNext()
     }
 
+    /// Waits until the jobs already queued have run. Only for shutdown, when no frame is
+    /// drawn any more (a state file being written must not land after the last one).
+    public func waitForQueuedWork() { queue.sync {} }
+
     /// Drops everything not yet delivered (the window closed).
     public func cancelAll() {
         waiting.removeAll()

@@ -88,6 +88,8 @@ public final class AppCore: @unchecked Sendable {
     /// The window is closing: writes the remembered state now, drops work in flight.
     public func shutdown() {
         lanes.cancelAll()
+        // A timer's write of an older state may still be queued: it must not land last.
+        lanes.waitForQueuedWork()
         if let statePath {
             let s = store.state
             do { try StateFile.save(RememberedState(window: s.window, view: s.view), path: statePath) } catch {

@@ -12,6 +12,10 @@ final class DigitCanvas {
     /// Space or Enter while focused.
     var onActivate: (() -> Void)?
     var accessibleText: AccessibleText?
+    /// A drag on the images, as offsets from its start in fractions of the area's size
+    /// (right and up positive); nil at its end.
+    var onDrag: ((_ dx: Double, _ dy: Double) -> Void)?
+    var onDragBegin: (() -> Void)?
 
     private var images: [GrayImage] = []
     private var shown: ShownImages?
@@ -26,7 +30,7 @@ final class DigitCanvas {
         area.setFocusable(true)
         area.setAccessibleLabel("Generated digits")
         area.setAccessibleDescription("No images yet")
-        area.setTooltip("Space or Enter: new samples")
+        area.setTooltip("Space or Enter: new samples. Drag: sideways moves slider A, up and down slider B")
         area.setDraw { [weak self] painter, width, height in self?.draw(painter, width: width, height: height) }
         area.addKeyController { [weak self] press in
             guard press.plain, press.key == .space || press.key == .enter else { return false }
@@ -34,6 +38,10 @@ final class DigitCanvas {
             return true
         }
         area.onPressed { [weak self] in self?.area.grabFocus() }
+        area.onDrag(begin: { [weak self] in self?.onDragBegin?() }, update: { [weak self] dx, dy in
+            guard let self, self.area.width > 0, self.area.height > 0 else { return }
+            self.onDrag?(dx / Double(self.area.width), -dy / Double(self.area.height))
+        }, end: {})
     }
 
     func render(_ state: AppState) {

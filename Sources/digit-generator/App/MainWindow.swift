@@ -8,8 +8,6 @@ import Foundation
 /// what GTK needs to draw (focus, images uploaded to cairo surfaces).
 final class MainWindow {
     static let appName = "Digit Generator"
-    /// Narrower than this, the digits wrap to two rows and the sliders to two lines each.
-    static let compactWidth = 620
 
     let window: Window
     private let core: AppCore
@@ -21,6 +19,10 @@ final class MainWindow {
     private let stack = Stack()
     private let errorPage = StatusPage(iconName: "dialog-error-symbolic", title: "The Model Could Not Be Loaded")
     private let toasts = ToastOverlay()
+    /// The images and the controls: one above the other, or side by side.
+    private let body = Box(vertical: true, spacing: 12)
+    private lazy var controlsClamp = Clamp(maximum: 1100, child: controls.grid)
+    private var arrangement: WindowLayout?
     private let newSamples = Button(label: "_New Samples", iconName: "view-refresh-symbolic", mnemonic: true)
     private let timeout = Timeout()
     private var observer: Int?
@@ -58,8 +60,10 @@ final class MainWindow {
         page.setMargins(12)
         let digitClamp = Clamp(maximum: 1100, child: digits.grid)
         page.append(digitClamp)
-        page.append(canvas.area)
-        page.append(Clamp(maximum: 1100, child: controls.grid))
+        body.append(canvas.area)
+        body.append(controlsClamp)
+        body.setExpand(vertical: true)
+        page.append(body)
         let scroller = ScrolledWindow(child: page)
         scroller.setAccessibleLabel("Digits, images and controls")
         stack.add(scroller, name: "main")
@@ -78,6 +82,16 @@ final class MainWindow {
         controls.dispatch = dispatch
         canvas.accessibleText = controls.accessibleText
         canvas.onActivate = { dispatch(.newSamples) }
+        // Dragging across the images moves slider A (sideways) and B (up and down): a drag
+        // across the whole area spans a slider's whole range. Handy with a finger.
+        var dragStart: [Float] = []
+        canvas.onDragBegin = { [weak core] in dragStart = core?.store.state.view.sliders.map(\.offset) ?? [] }
+        canvas.onDrag = { [weak core] fx, fy in
+            guard let core, dragStart.count == 2, fx != 0 || fy != 0 else { return }
+            let span = Double(2 * ViewSettings.offsetRange)
+            if fx != 0 { core.store.dispatch(.setOffset(slider: 0, dragStart[0] + Float(fx * span))) }
+            if fy != 0 { core.store.dispatch(.setOffset(slider: 1, dragStart[1] + Float(fy * span))) }
+        }
         canvas.onDrawn = { [weak self] revision in self?.trace.frameDrawn(generation: revision) }
         canvas.onLayout = { [weak self] _ in self?.traceLayout() }
         window.addKeyController(capture: true) { [weak self] press in self?.globalKey(press) ?? false }
@@ -160,11 +174,21 @@ final class MainWindow {
     }
 
     private func applyLayout(width: Int, height: Int) {
-        let compact = width < MainWindow.compactWidth
-        // Digit buttons grow with the window: 48 px up to a 720 px high window, then 1/15 of it.
-        digits.layout(columns: compact ? 5 : 10, buttonHeight: max(48, min(96, height / 15)))
-        controls.layout(compact: compact)
+        let layout = WindowLayout.choose(width: width, height: height)
+        let compact = layout == .compact
+        digits.layout(columns: compact ? 5 : 10, buttonHeight: WindowLayout.digitButtonHeight(windowHeight: height))
+        // Beside the images the panel is narrow and tall: each slider on two lines, so
+        // that its track spans the panel.
+        controls.layout(compact: compact || layout == .sideBySide)
         newSamples.setIconOnly(compact)
+        guard layout != arrangement else { return }
+        arrangement = layout
+        let beside = layout == .sideBySide
+        body.setVertical(!beside)
+        controlsClamp.setAlign(horizontal: beside ? .end : .fill, vertical: beside ? .center : .fill)
+        controlsClamp.setSizeRequest(width: beside ? Int(WindowLayout.controlsWidth) : -1, height: -1)
+        controlsClamp.setMaximum(beside ? Int(WindowLayout.controlsWidth) : 1100)
+        controlsClamp.setExpand(horizontal: !beside)
     }
 
     private func save() {

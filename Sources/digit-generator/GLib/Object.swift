@@ -163,6 +163,14 @@ class Widget: GObjectRef {
         keep(controller)
     }
 
+    /// A drag (mouse or finger) on this widget: begin, offsets from the start, end.
+    func onDrag(begin: @escaping () -> Void, update: @escaping (_ dx: Double, _ dy: Double) -> Void,
+                end: @escaping () -> Void) {
+        let controller = DragGesture(begin: begin, update: update, end: end)
+        gtk_widget_add_controller(widget, controller.controller)
+        keep(controller)
+    }
+
     /// Called on a primary button press (or a tap) on this widget.
     func onPressed(_ body: @escaping () -> Void) {
         let controller = ClickGesture(body)

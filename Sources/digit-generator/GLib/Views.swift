@@ -9,6 +9,9 @@ final class Box: Widget {
         super.init(gtk_box_new(vertical ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL, Int32(spacing)))
     }
     func append(_ child: Widget) { gtk_box_append(cast(widget), child.widget) }
+    func setVertical(_ vertical: Bool) {
+        gtk_orientable_set_orientation(opaque(widget), vertical ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL)
+    }
     func setHomogeneous(_ on: Bool) { gtk_box_set_homogeneous(cast(widget), on ? 1 : 0) }
 }
 
@@ -292,6 +295,10 @@ final class Clamp: Widget {
         adw_clamp_set_maximum_size(opaque(widget), Int32(maximum))
         adw_clamp_set_tightening_threshold(opaque(widget), Int32(maximum))
         adw_clamp_set_child(opaque(widget), child.widget)
+    }
+    func setMaximum(_ maximum: Int) {
+        adw_clamp_set_maximum_size(opaque(widget), Int32(maximum))
+        adw_clamp_set_tightening_threshold(opaque(widget), Int32(maximum))
     }
 }
 
