@@ -67,7 +67,7 @@ struct Generate: ParsableCommand {
             if columns != nil { conflicting.append("--columns") }
             if invert { conflicting.append("--invert") }
             if count != 5 { conflicting.append("--count") }
-            if temperature != 1 { conflicting.append("--temperature") }
+            if temperature != nil { conflicting.append("--temperature") }
             guard conflicting.isEmpty else {
                 throw ValidationError("--view takes the view from the file; drop \(conflicting.joined(separator: ", "))")
             }

@@ -61,7 +61,8 @@ public final class AppCore: @unchecked Sendable {
                 let catalog = DirectionCatalog.build(model: model)
                 let c = model.config
                 let info = ModelInfo(path: resolved, digest: digest, latent: c.latent, classes: c.classes, side: c.side,
-                                     fittedPrior: model.usesFittedPrior(.fitted), catalog: catalog)
+                                     fittedPrior: model.usesFittedPrior(.fitted), catalog: catalog,
+                                     defaultTemperature: model.defaultTemperature)
                 let decoder = QueryDecoder(model: model)
                 let runner: InferenceLanes.Runner = { query in try decoder.decode(query) }
                 let box = UncheckedBox((runner, decoder))

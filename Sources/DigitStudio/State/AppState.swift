@@ -33,6 +33,8 @@ public struct AppState: Equatable, Sendable {
     /// Scale of saved images (pixels per model pixel).
     public var saveScale = 8
     public var nextMessageID = 1
+    /// Whether `view` came from the remembered state (it keeps its own temperature).
+    public var viewIsRemembered = false
 
     public init(view: ViewSettings = AppState.welcomeView, seedStream: UInt64 = 0) {
         self.view = view
@@ -43,6 +45,13 @@ public struct AppState: Equatable, Sendable {
     /// samples the shipped evaluation classifier reads as 3 most confidently (568: every
     /// sample above 0.99999 with the shipped weights; `testWelcomeViewIsClean` checks it).
     public static let welcomeView = ViewSettings(digit: 3, seed: 568)
+
+    /// The welcome view for a model: `welcomeView` at the weights' default temperature.
+    public static func welcomeView(for info: ModelInfo) -> ViewSettings {
+        var v = welcomeView
+        v.temperature = ViewSettings.snapTemperature(info.defaultTemperature)
+        return v
+    }
 
     public var info: ModelInfo? { model.info }
     public var catalog: DirectionCatalog? { info?.catalog }

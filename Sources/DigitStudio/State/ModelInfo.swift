@@ -9,9 +9,12 @@ public struct ModelInfo: Equatable, Sendable {
     public let side: Int
     public let fittedPrior: Bool
     public let catalog: DirectionCatalog
+    /// The weights' default temperature (metadata `default_temperature`, chosen by measurement;
+    /// 1 when absent): the welcome view samples at it.
+    public let defaultTemperature: Float
 
     public init(path: String, digest: String, latent: Int, classes: Int, side: Int, fittedPrior: Bool,
-                catalog: DirectionCatalog) {
+                catalog: DirectionCatalog, defaultTemperature: Float = 1) {
         self.path = path
         self.digest = digest
         self.latent = latent
@@ -19,6 +22,7 @@ public struct ModelInfo: Equatable, Sendable {
         self.side = side
         self.fittedPrior = fittedPrior
         self.catalog = catalog
+        self.defaultTemperature = defaultTemperature
     }
 }
 

@@ -22,7 +22,9 @@ enum Reducer {
             s.model = .ready(info)
             if let problem = validate(s.view, info: info) {
                 effects.append(.log("the remembered view is not valid for these weights (\(problem)); starting afresh"))
-                s.view = AppState.welcomeView
+                s.view = AppState.welcomeView(for: info)
+            } else if !s.viewIsRemembered {
+                s.view.temperature = ViewSettings.snapTemperature(info.defaultTemperature)
             }
             s.sweeps = [:]
             s.previews = nil
@@ -149,8 +151,10 @@ enum Reducer {
             s.window = remembered.window
             if s.info == nil {
                 s.view = remembered.view
+                s.viewIsRemembered = true
             } else if let info = s.info, validate(remembered.view, info: info) == nil {
                 s.view = remembered.view
+                s.viewIsRemembered = true
                 viewChanged(&s, &effects)
             }
         case .timerFired(.prefetch):
