@@ -91,7 +91,7 @@ bench: build
 # libFuzzer targets: one executable per directory of Tests/fuzz/targets (seeds in
 # Tests/fuzz/corpus/NAME), built with -sanitize=fuzzer,address into their own scratch path.
 # Adding a target: Tests/fuzz/targets/NAME/main.swift, seeds, and NAME on the next line.
-FUZZ_TARGETS := weights prior classifier idx png
+FUZZ_TARGETS := weights prior classifier idx png gif viewtext viewpng handwriting
 SECONDS ?= 60
 FUZZ_FLAGS := -c debug --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address \
               -Xcc -fsanitize=fuzzer-no-link,address -Xswiftc -use-ld=lld

@@ -81,7 +81,7 @@ if Context.environment["DIGITGEN_FUZZ"] == "1" {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Tests/fuzz/targets")
     let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
     for name in names.sorted() where !name.hasPrefix(".") {
-        package.targets.append(.executableTarget(name: "fuzz-" + name, dependencies: ["DigitCore", "FuzzSupport"],
+        package.targets.append(.executableTarget(name: "fuzz-" + name, dependencies: ["DigitCore", "DigitStudio", "FuzzSupport"],
                                                  path: "Tests/fuzz/targets/" + name))
     }
 }

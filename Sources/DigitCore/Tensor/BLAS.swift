@@ -51,21 +51,4 @@ public enum BLAS {
         dposv_("U", &size, &one, &matrix, &size, &x, &size, &info)
         return info == 0 ? x : nil
     }
-
-    /// Eigenvalues (descending) and eigenvectors (rows, unit length, same order) of a symmetric
-    /// n x n matrix (LAPACK dsyev). Returns nil if LAPACK does not converge.
-    public static func symmetricEigen(_ a: [Double], n: Int) -> (values: [Double], vectors: [[Double]])? {
-        precondition(a.count == n * n, "symmetricEigen: size")
-        var matrix = a, values = [Double](repeating: 0, count: n), info: Int32 = 0
-        var size = Int32(n), query: Int32 = -1, optimal = 0.0
-        dsyev_("V", "U", &size, &matrix, &size, &values, &optimal, &query, &info)
-        guard info == 0 else { return nil }
-        var lwork = Int32(max(1, Int(optimal)))
-        var work = [Double](repeating: 0, count: Int(lwork))
-        dsyev_("V", "U", &size, &matrix, &size, &values, &work, &lwork, &info)
-        guard info == 0 else { return nil }
-        // Column-major output: eigenvector i is column i, i.e. matrix[i*n ..< i*n + n]; ascending order.
-        let order = (0..<n).reversed()
-        return (order.map { values[$0] }, order.map { Array(matrix[($0 * n)..<($0 * n + n)]) })
-    }
 }
