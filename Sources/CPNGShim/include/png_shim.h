@@ -23,7 +23,8 @@ int png_shim_encode_gray8_text(const unsigned char *pixels, unsigned width, unsi
                                const char *const *keys, const char *const *values, int num_text,
                                unsigned char **out, size_t *out_size, char *error, size_t error_size);
 
-/* Reads the text chunks (tEXt, zTXt, iTXt) of a PNG without decoding its pixels. On success
+/* Reads the text chunks (tEXt, zTXt, iTXt) before a PNG's image data, without decoding its
+ * pixels (text after the image data is not read). On success
  * *keys and *values hold *num_text malloc'ed NUL-terminated strings each (arrays malloc'ed
  * too); release them with png_shim_free_text. */
 int png_shim_read_text(const unsigned char *data, size_t size, char ***keys, char ***values,
