@@ -109,10 +109,10 @@ sanitize: test-deps
 	$(MAKE) sanitize-tsan
 
 sanitize-asan:
-	bash Tests/sanitize/run.sh asan
+	SWIFT=$(SWIFT) bash Tests/sanitize/run.sh asan
 
 sanitize-tsan:
-	bash Tests/sanitize/run.sh tsan
+	SWIFT=$(SWIFT) bash Tests/sanitize/run.sh tsan
 
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan

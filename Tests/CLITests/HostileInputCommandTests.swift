@@ -109,6 +109,7 @@ final class HostileInputCommandTests: XCTestCase {
         kill(victim.processIdentifier, SIGKILL)
         victim.waitUntilExit()
         let pid = victim.processIdentifier
+        for _ in 0..<500 where kill(pid, 0) == 0 { usleep(10_000) }   // reaped, not a zombie
         let stale = path(".out.png.tmp-\(pid)-1-5e1f00d2")
         try Data(repeating: 0x89, count: 2_000_000).write(to: URL(fileURLWithPath: stale))
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-600)], ofItemAtPath: stale)

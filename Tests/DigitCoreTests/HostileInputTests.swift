@@ -176,19 +176,23 @@ final class HostileInputTests: XCTestCase {
 
     // MARK: - Item 5: temporary files of killed writers
 
-    /// The pid of a process that has exited (started and waited for).
+    /// The pid of a process that has exited and been reaped (kill(pid, 0) says ESRCH).
     private func deadPID() throws -> Int32 {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/true")
         try p.run()
         p.waitUntilExit()
+        for _ in 0..<500 where kill(p.processIdentifier, 0) == 0 { usleep(10_000) }
         return p.processIdentifier
     }
 
+    /// A temporary-looking file last modified `age` seconds before this process started
+    /// (negative: after), as AtomicFile compares modification times with that start.
     private func makeTemporary(_ name: String, age: TimeInterval) throws -> String {
         let path = dir + "/" + name
         try writeBytes([1, 2, 3], to: path)
-        let then = Date().addingTimeInterval(-age)
+        let started = try XCTUnwrap(AtomicFile.processStartTime())
+        let then = Date(timeIntervalSince1970: started - age)
         try FileManager.default.setAttributes([.modificationDate: then], ofItemAtPath: path)
         return path
     }
@@ -196,11 +200,11 @@ final class HostileInputTests: XCTestCase {
     func testStaleTemporaryFilesOfDeadWritersAreRemovedOnTheNextWrite() throws {
         let dead = try deadPID()
         let stale = try makeTemporary(".x.bin.tmp-\(dead)-3-9f2c01ab", age: 3600)
-        let staleToo = try makeTemporary(".x.bin.tmp-\(dead)-1-0", age: 60)
-        // Kept: a live writer (pid 1 always exists), a file newer than this process, other
-        // targets' temporary files, names that only look similar, and a directory.
+        let staleToo = try makeTemporary(".x.bin.tmp-\(dead)-1-0", age: 2)
+        // Kept: a live writer (pid 1 always exists), a file written after this process
+        // started, other targets' temporary files, names that only look similar, a directory.
         let live = try makeTemporary(".x.bin.tmp-1-1-abc", age: 3600)
-        let fresh = try makeTemporary(".x.bin.tmp-\(dead)-2-abc", age: -3600)
+        let fresh = try makeTemporary(".x.bin.tmp-\(dead)-2-abc", age: -2)
         let other = try makeTemporary(".y.bin.tmp-\(dead)-1-abc", age: 3600)
         let unlike = try makeTemporary(".x.bin.tmp-\(dead)-1-abc-more", age: 3600)
         let notOurs = try makeTemporary(".x.bin.tmp-\(dead)-x-abc", age: 3600)
@@ -217,8 +221,7 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(left.contains(".x.bin.tmp-\(dead)-4-abc"))
         XCTAssertTrue(left.contains("x.bin"))
         XCTAssertEqual(try FileBytes.read(path: dir + "/x.bin"), [7])
-        // A bare name in the current directory works the same way.
-        XCTAssertNotNil(AtomicFile.processStartTime())
+        XCTAssertLessThan(try XCTUnwrap(AtomicFile.processStartTime()), Date().timeIntervalSince1970)
     }
 
     // MARK: - Item 6: headers listing absurd numbers of tensors
