@@ -163,6 +163,9 @@ int png_shim_decode_gray8(const unsigned char *data, size_t size, unsigned char 
     png_set_read_fn(png, ctx, on_read);
     /* Wide but small images are fine; the total is bounded by PNG_SHIM_MAX_PIXELS below. */
     png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
+    /* Ancillary chunks are not used here; keep a compressed one from inflating without bound. */
+    png_set_chunk_malloc_max(png, 1 << 20);
+    png_set_chunk_cache_max(png, 1000);
     png_read_info(png, info);
 
     png_uint_32 w = png_get_image_width(png, info);
@@ -254,6 +257,10 @@ int png_shim_read_text(const unsigned char *data, size_t size, char ***keys, cha
     }
     png_set_read_fn(png, ctx, on_read);
     png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
+    /* A compressed text chunk may inflate to gigabytes from a few bytes: a view's text is a few
+     * hundred bytes, so chunks may take 1 MiB at most, and at most 1,000 ancillary chunks. */
+    png_set_chunk_malloc_max(png, 1 << 20);
+    png_set_chunk_cache_max(png, 1000);
     /* Only the chunks before the image data are read: the app writes its text there, and
      * reading on past the image would mean inflating every row of an image whose header may
      * claim 2^28 pixels in 65,536 rows of one (fuzzing found such a file taking minutes). */
