@@ -51,15 +51,14 @@ final class ShippedModelQualityTests: XCTestCase {
         XCTAssertEqual(meta["quality_classifier"], Resources.classifierFileName)
     }
 
-    /// Test -ELBO at most 97 nats (issue 4's target; one noise draw here, `digitgen eval`
-    /// averages five: 95.77). Issue 12 asks for 93.7, which these 100-epoch weights do not
-    /// reach: the longer-trained weights that should were not finished when this was written
-    /// (docs/MODEL.md); with them this bound becomes 93.7.
-    func testNegativeELBOIsAtMost97Nats() throws {
+    /// Test -ELBO of the 850-epoch weights: 94.00 nats (`digitgen eval`, five noise draws; one
+    /// here). Issue 12 asks for 93.7, which these weights miss by 0.3 nats (docs/MODEL.md); the
+    /// bound guards the measured figure, and the recorded one is checked too.
+    func testNegativeELBOIsTheMeasuredFigure() throws {
         let (model, _, test) = try shipped()
         let elbo = try Evaluator(model: model, threads: 2).negativeELBO(test, draws: 1, seed: 0)
         print(String(format: "shipped weights, test -ELBO (1 draw): %.3f nats", elbo.total))
-        XCTAssertLessThanOrEqual(elbo.total, 97)
+        XCTAssertLessThanOrEqual(elbo.total, 94.2)
         XCTAssertEqual(elbo.total, try XCTUnwrap(model.metadata["eval_negative_elbo"].flatMap(Double.init)), accuracy: 0.1)
     }
 }
