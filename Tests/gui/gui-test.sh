@@ -182,7 +182,13 @@ stop() {
 # a11y_text WHAT TEXT SHOTS: passes when a node of the app's accessibility tree names TEXT.
 a11y_text() {
     /usr/bin/python3 "$HERE/a11y_check.py" --text "$2" > "$WORK/detail" 2>&1
-    case $? in
+    local status=$?
+    # An alternative text ($4), e.g. the same description with a temperature in it.
+    if [ $status -ne 0 ] && [ $status -ne 77 ] && [ -n "${4:-}" ]; then
+        /usr/bin/python3 "$HERE/a11y_check.py" --text "$4" >> "$WORK/detail" 2>&1
+        status=$?
+    fi
+    case $status in
         0) pass "$1" ;;
         77) log "skip - $1 (python3-pyatspi not installed)" ;;
         *) fail "$1" "$3" ;;
@@ -241,7 +247,9 @@ n=$(frames); xdotool key Return; settle "$n"
 xdotool key --clearmodifiers alt+a
 sleep 0.2
 shot seed1.png
-a11y_text "the typed seed is used (accessible description names seed 1)" "of the digit 3 (seed 1)" seed1.png
+# The description names the temperature when it is not 1 (the shipped weights' default is 0.9).
+a11y_text "the typed seed is used (accessible description names seed 1)" "of the digit 3 (seed 1)" seed1.png \
+    "of the digit 3 (seed 1, temperature"
 
 # Drag slider A from its middle to the right, screenshot with the button still down, then
 # on to the left and screenshot again: the cells follow the pointer, not only the release.
