@@ -2,8 +2,9 @@ import Foundation
 import XCTest
 @testable import DigitCore
 
-/// The shipped weights against issue 4's targets on the real MNIST test set, and against the
-/// figures recorded in their own `__metadata__` (which docs/MODEL.md and the README quote).
+/// The shipped weights against issue 12's targets on the real MNIST test set, judged by the
+/// shipped CNN, and against the figures recorded in their own `__metadata__` (which
+/// docs/MODEL.md and the README quote).
 final class ShippedModelQualityTests: XCTestCase {
     private func shipped() throws -> (model: CVAE, classifier: Classifier, test: LabeledImages) {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -20,17 +21,23 @@ final class ShippedModelQualityTests: XCTestCase {
     }
 
     /// `digitgen eval --samples 1000` without the novelty column: default samples (fitted prior,
-    /// temperature 1, sample seed 0) meet the targets and reproduce the recorded figures.
+    /// the file's default temperature, sample seed 0) judged by the shipped CNN meet issue 12's
+    /// targets and reproduce the recorded figures.
     func testDefaultSamplesMeetTheTargetsAndTheRecordedFigures() throws {
         let (model, classifier, test) = try shipped()
         XCTAssertNotNil(model.prior, "the shipped weights carry the fitted prior")
-        let r = try SampleQuality.evaluate(model: model, classifier: classifier, test: test)
+        XCTAssertTrue(classifier.config.isConvolutional, "the shipped judge is the CNN")
+        let t = try XCTUnwrap(model.metadata[CVAE.defaultTemperatureKey].flatMap(Float.init), "the shipped weights record a default temperature")
+        XCTAssertEqual(model.defaultTemperature, t)
+        let r = try SampleQuality.evaluate(model: model, classifier: classifier, test: test,
+                                           options: .init(temperature: model.defaultTemperature))
         XCTAssertTrue(r.usedFittedPrior)
-        print(String(format: "shipped weights, 1000 default samples per digit: accuracy %.4f, worst digit %.4f, diversity %.4f",
-                     r.accuracy, r.worstAccuracy, r.meanDiversity))
-        XCTAssertGreaterThanOrEqual(r.accuracy, 0.98)
-        XCTAssertGreaterThanOrEqual(r.worstAccuracy, 0.95)
-        XCTAssertGreaterThanOrEqual(r.meanDiversity, 0.75)
+        print(String(format: "shipped weights, 1000 samples per digit at temperature %.2f: accuracy %.4f, worst digit %.4f, diversity %.4f",
+                     t, r.accuracy, r.worstAccuracy, r.meanDiversity))
+        XCTAssertTrue(TemperatureSweep.Targets().met(by: r), "misses \(TemperatureSweep.Targets().misses(r))")
+        XCTAssertGreaterThanOrEqual(r.accuracy, 0.995)
+        XCTAssertGreaterThanOrEqual(r.worstAccuracy, 0.985)
+        XCTAssertGreaterThanOrEqual(r.meanDiversity, 0.85)
         // The same figures as `eval --record` stored (a BLAS of another machine may move a
         // borderline sample or two, hence the tolerance).
         let meta = model.metadata
@@ -40,14 +47,18 @@ final class ShippedModelQualityTests: XCTestCase {
         XCTAssertEqual(meta["quality_samples_per_digit"], "1000")
         XCTAssertEqual(meta["quality_prior"], "fitted")
         XCTAssertEqual(meta["quality_seed"], "0")
+        XCTAssertEqual(meta["quality_temperature"].flatMap(Float.init), t)
+        XCTAssertEqual(meta["quality_classifier"], Resources.classifierFileName)
     }
 
-    /// Test -ELBO at most 97 nats (one noise draw; `digitgen eval` averages five: 95.77).
-    func testNegativeELBOIsAtMost97Nats() throws {
+    /// Test -ELBO of the 850-epoch weights: 94.00 nats (`digitgen eval`, five noise draws; one
+    /// here). Issue 12 asks for 93.7, which these weights miss by 0.3 nats (docs/MODEL.md); the
+    /// bound guards the measured figure, and the recorded one is checked too.
+    func testNegativeELBOIsTheMeasuredFigure() throws {
         let (model, _, test) = try shipped()
         let elbo = try Evaluator(model: model, threads: 2).negativeELBO(test, draws: 1, seed: 0)
         print(String(format: "shipped weights, test -ELBO (1 draw): %.3f nats", elbo.total))
-        XCTAssertLessThanOrEqual(elbo.total, 97)
+        XCTAssertLessThanOrEqual(elbo.total, 94.2)
         XCTAssertEqual(elbo.total, try XCTUnwrap(model.metadata["eval_negative_elbo"].flatMap(Double.init)), accuracy: 0.1)
     }
 }

@@ -135,7 +135,9 @@ final class InferenceTests: XCTestCase {
         guard let path = try? Resources.defaultClassifierPath() else { throw XCTSkip("no shipped classifier") }
         let classifier = try ClassifierFile.load(path: path)
         let (model, _) = try Fixtures.shipped()
-        let v = AppState.welcomeView
+        // The welcome view samples at the weights' default temperature.
+        var v = AppState.welcomeView
+        v.temperature = ViewSettings.snapTemperature(model.defaultTemperature)
         let images = try model.sample(digit: v.digit, count: 5, seed: v.seed, temperature: v.temperature, prior: v.prior)
         let p = try classifier.probabilities(images: images)
         let confidence = (0..<5).map { p[$0 * 10 + v.digit] }
@@ -159,5 +161,22 @@ final class StandardPriorCatalogTests: XCTestCase {
         // The view's query works on it.
         let images = try QueryDecoder(model: model).decode(ViewSettings(digit: 4, seed: 1).query(catalog: catalog))
         XCTAssertEqual(images.count, 5)
+    }
+}
+
+final class WelcomeSeedScan: XCTestCase {
+    func testScan() throws {
+        guard ProcessInfo.processInfo.environment["SCAN_WELCOME"] != nil else { throw XCTSkip("scan only on demand") }
+        let classifier = try ClassifierFile.load(path: try Resources.defaultClassifierPath())
+        let (model, _) = try Fixtures.shipped()
+        let t = ViewSettings.snapTemperature(model.defaultTemperature)
+        var best: (Float, UInt64) = (0, 0)
+        for seed in UInt64(0)..<1000 {
+            let images = try model.sample(digit: 3, count: 5, seed: seed, temperature: t, prior: .fitted)
+            let p = try classifier.probabilities(images: images)
+            let worst = (0..<5).map { p[$0 * 10 + 3] }.min()!
+            if worst > best.0 { best = (worst, seed) }
+        }
+        print("WELCOME best seed \(best.1) worst confidence \(best.0) at temperature \(t)")
     }
 }

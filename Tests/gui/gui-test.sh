@@ -201,7 +201,13 @@ focused() { /usr/bin/python3 "$HERE/a11y_check.py" --focused 2>/dev/null; }
 
 a11y_text() {
     /usr/bin/python3 "$HERE/a11y_check.py" --text "$2" > "$WORK/detail" 2>&1
-    case $? in
+    local status=$?
+    # An alternative text ($4), e.g. the same description with a temperature in it.
+    if [ $status -ne 0 ] && [ $status -ne 77 ] && [ -n "${4:-}" ]; then
+        /usr/bin/python3 "$HERE/a11y_check.py" --text "$4" >> "$WORK/detail" 2>&1
+        status=$?
+    fi
+    case $status in
         0) pass "$1" ;;
         77) log "skip - $1 (python3-pyatspi not installed)" ;;
         *) fail "$1" "$3" ;;
@@ -231,7 +237,7 @@ settle 0
 CELLS=$(cells)
 shot initial.png
 check "five cells hold digit-like images" initial.png $CHECK cells "$WORK/initial.png" "$X0" "$Y0" "$CELLS"
-[ -z "$WEIGHTS" ] && a11y_text "the first launch shows the welcome view (digit 3, seed 568)" "of the digit 3 (seed 568)" initial.png
+[ -z "$WEIGHTS" ] && a11y_text "the first launch shows the welcome view (digit 3, seed 568)" "of the digit 3 (seed 568, temperature 0.90)" initial.png
 
 # Press 7: new digit, title names it.
 n=$(frames); xdotool key 7; settle "$n"
@@ -286,22 +292,22 @@ sleep 0.2
 xdotool key --clearmodifiers ctrl+a
 xdotool type 1
 n=$(frames); xdotool key Return; settle "$n"
-a11y_text "the typed seed is used after Enter (accessible description names seed 1)" "of the digit 9 (seed 1)" f5.png
+a11y_text "the typed seed is used after Enter (accessible description names seed 1)" "of the digit 9 (seed 1, temperature 0.90)" f5.png
 check "Enter gives the keyboard back (focus on the images)" "" bash -c "f='$(focused)'; echo \"focused: \$f\"; [ -z \"\$f\" ] || [[ \"\$f\" == image* ]]"
 n=$(frames); xdotool key 3; settle "$n"
 xdotool key --clearmodifiers alt+s; sleep 0.2
 xdotool key --clearmodifiers ctrl+a; xdotool type 1; sleep 0.2
 check "while typing, the subtitle and the images keep the seed in use" "" \
-    bash -c "! /usr/bin/python3 '$HERE/a11y_check.py' --text 'Digit 3 · seed 1' && ! /usr/bin/python3 '$HERE/a11y_check.py' --text 'of the digit 3 (seed 1)'"
+    bash -c "! /usr/bin/python3 '$HERE/a11y_check.py' --text 'Digit 3 · seed 1' && ! /usr/bin/python3 '$HERE/a11y_check.py' --text 'of the digit 3 (seed 1, temperature 0.90)'"
 xdotool key Escape; sleep 0.3
 check "Escape leaves the seed field" "" bash -c "f='$(focused)'; echo \"focused: \$f\"; [ -z \"\$f\" ] || [[ \"\$f\" != text* ]]"
 check "Escape does not use the typed seed (the description does not name seed 1)" "" \
-    bash -c "! /usr/bin/python3 '$HERE/a11y_check.py' --text 'of the digit 3 (seed 1)'"
+    bash -c "! /usr/bin/python3 '$HERE/a11y_check.py' --text 'of the digit 3 (seed 1, temperature 0.90)'"
 n=$(frames); xdotool key --clearmodifiers alt+s; sleep 0.2; xdotool key --clearmodifiers ctrl+a; xdotool type 1; xdotool key Return; settle "$n"
 xdotool key --clearmodifiers alt+a
 sleep 0.3
 shot seed1.png
-a11y_text "seed 1 typed for digit 3 is used" "of the digit 3 (seed 1)" seed1.png
+a11y_text "seed 1 typed for digit 3 is used" "of the digit 3 (seed 1, temperature 0.90)" seed1.png
 
 # 3. The first arrow step on slider A changes the images a little (mean absolute pixel
 # change below 2%); the full range (End) changes them far more; Delete returns exactly.
