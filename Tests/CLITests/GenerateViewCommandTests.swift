@@ -51,7 +51,9 @@ final class GenerateViewCommandTests: XCTestCase {
         let saved = path("plain.png")
         _ = try saveView(ViewSettings(digit: 2, seed: 9), scale: 1, to: saved)
         let plain = path("generate.png")
-        let r = try CLIRunner.run(["generate", "--digit", "2", "--seed", "9", "--scale", "1", "--padding", "0", "--out", plain])
+        // ViewSettings' temperature is 1; generate's default is the weights' (0.9 for the shipped file).
+        let r = try CLIRunner.run(["generate", "--digit", "2", "--seed", "9", "--temperature", "1", "--scale", "1", "--padding", "0",
+                                   "--out", plain])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(try PNG.readGray(path: saved).pixels, try PNG.readGray(path: plain).pixels)
     }
