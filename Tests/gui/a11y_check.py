@@ -18,6 +18,7 @@
                         prints the value (and value text) of the slider named NAME.
 Exits 77 when pyatspi is not installed (the GUI test then skips the check).
 """
+import re
 import sys
 
 try:
@@ -51,9 +52,11 @@ def find_text(text):
     app = find_app()
     if app is None:
         return 1
+    # A number at the end of TEXT must end there too: "seed 1" does not match "seed 1173179987".
+    pattern = re.compile(re.escape(text) + (r"(?!\d)" if text[-1:].isdigit() else ""))
     for node in walk(app):
         for value in (node.name, node.description):
-            if value and text in value:
+            if value and pattern.search(value):
                 print("found: %s" % value)
                 return 0
     print("no node's name or description contains %r" % text)
