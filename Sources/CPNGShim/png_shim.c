@@ -164,8 +164,8 @@ int png_shim_decode_gray8(const unsigned char *data, size_t size, unsigned char 
     /* Wide but small images are fine; the total is bounded by PNG_SHIM_MAX_PIXELS below. */
     png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
     /* Ancillary chunks are not used here; keep a compressed one from inflating without bound. */
-    png_set_chunk_malloc_max(png, 1 << 20);
-    png_set_chunk_cache_max(png, 1000);
+    png_set_chunk_malloc_max(png, 1 << 16);
+    png_set_chunk_cache_max(png, 128);
     png_read_info(png, info);
 
     png_uint_32 w = png_get_image_width(png, info);
@@ -219,6 +219,20 @@ static char *copy_string(const char *s, size_t length) {
     return copy;
 }
 
+/* libpng allocates an ancillary chunk's buffer from the length its header declares, before
+ * reading the data: a 451-byte file declaring a 989 MB tEXt chunk made it ask for 989 MB (found
+ * by fuzzing the saved-view reader). Text is read through this allocator, which refuses any
+ * single allocation above 1 MiB; libpng then reports the chunk as too large. */
+#define PNG_SHIM_TEXT_ALLOC_MAX ((png_alloc_size_t)1 << 20)
+static png_voidp limited_malloc(png_structp png, png_alloc_size_t size) {
+    (void)png;
+    return size > PNG_SHIM_TEXT_ALLOC_MAX ? NULL : malloc(size);
+}
+static void plain_free(png_structp png, png_voidp pointer) {
+    (void)png;
+    free(pointer);
+}
+
 int png_shim_read_text(const unsigned char *data, size_t size, char ***keys, char ***values,
                        int *num_text, char *error, size_t error_size) {
     if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
@@ -236,7 +250,8 @@ int png_shim_read_text(const unsigned char *data, size_t size, char ***keys, cha
     }
     ctx->data = data;
     ctx->size = size;
-    png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &err, on_error, on_warning);
+    png_structp png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &err, on_error, on_warning,
+                                               NULL, limited_malloc, plain_free);
     png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
     png_infop end = png != NULL ? png_create_info_struct(png) : NULL;
     if (png == NULL || info == NULL || end == NULL) {
@@ -258,9 +273,10 @@ int png_shim_read_text(const unsigned char *data, size_t size, char ***keys, cha
     png_set_read_fn(png, ctx, on_read);
     png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
     /* A compressed text chunk may inflate to gigabytes from a few bytes: a view's text is a few
-     * hundred bytes, so chunks may take 1 MiB at most, and at most 1,000 ancillary chunks. */
-    png_set_chunk_malloc_max(png, 1 << 20);
-    png_set_chunk_cache_max(png, 1000);
+     * hundred bytes, so chunks may take 64 KiB at most, and at most 128 ancillary chunks (with
+     * 1 MiB and 1,000, fuzzing found a file that made libpng hold 2 GB of inflated text). */
+    png_set_chunk_malloc_max(png, 1 << 16);
+    png_set_chunk_cache_max(png, 128);
     /* Only the chunks before the image data are read: the app writes its text there, and
      * reading on past the image would mean inflating every row of an image whose header may
      * claim 2^28 pixels in 65,536 rows of one (fuzzing found such a file taking minutes). */
