@@ -57,7 +57,9 @@ final class DecoderPass {
         precondition(n <= capacity)
         guard n > 0 else { return }
         let c = config
-        if kernel == .blas {
+        // The fused kernel needs its packed copy of fc3 and fc4; if that cannot be allocated the
+        // sgemm strategy computes the same maths without it.
+        guard kernel != .blas, let pk = currentPack(w, store: store) else {
             let h3 = hidden ?? hiddenBuffer
             linear.forward(x: x, batch: n, inFeatures: c.latent + c.classes, outFeatures: c.hidden,
                            weight: w.fc3.weight, bias: w.fc3.bias, out: h3)
@@ -67,7 +69,6 @@ final class DecoderPass {
             if sigmoid { vectorSigmoid(out, count: n * c.pixels) }
             return
         }
-        let pk = currentPack(w, store: store)
         let parts = n >= DecoderPass.parallelRows ? linear.threads : 1
         let s = scratchBlocks(parts, pk), stride = scratchStride
         let zin = c.latent + c.classes, pixels = c.pixels, hid = c.hidden, ck = kernel.cKernel
@@ -79,17 +80,18 @@ final class DecoderPass {
         }
     }
 
-    /// The packed fc3/fc4, refilled when the store's values changed since the last fill.
-    private func currentPack(_ w: CVAEWeights, store: ParameterStore) -> UnsafeMutablePointer<dk_decoder_pack> {
+    /// The packed fc3/fc4, refilled when the store's values changed since the last fill; nil
+    /// when the pack cannot be allocated (the caller then decodes through sgemm).
+    private func currentPack(_ w: CVAEWeights, store: ParameterStore) -> UnsafeMutablePointer<dk_decoder_pack>? {
         let c = config
         if pack == nil {
             guard let p = dk_decoder_pack_create(Int32(c.latent + c.classes), Int32(c.hidden), Int32(c.pixels)) else {
-                fatalError("out of memory packing the decoder's weights")
+                return nil
             }
             pack = p
             packStore = nil
         }
-        let p = pack!
+        guard let p = pack else { return nil }
         if packStore !== store || packGeneration != store.generation {
             dk_decoder_pack_fill(p, w.fc3.weight, w.fc3.bias, w.fc4.weight, w.fc4.bias)
             packStore = store
