@@ -99,22 +99,11 @@ struct MorphCommand: ParsableCommand {
                           frames: frames, temperature: temperature ?? model.defaultTemperature, prior: prior,
                           sameStyle: sameStyle)
         }
-        let images = try morph.render(model: model)
-        let side = model.config.side
-        let pixelsPerFrame = model.config.pixels
-        var frameBytes: [[UInt8]] = []
-        var size = (width: 0, height: 0)
-        for f in 0..<morph.frames {
-            let one = Array(images[(f * pixelsPerFrame)..<((f + 1) * pixelsPerFrame)])
-            let g = ImageGrid.compose(images: one, count: 1, side: side, scale: scale, padding: 0, columns: nil, invert: invert)
-            size = (g.width, g.height)
-            frameBytes.append(g.pixels)
-        }
-        let delay = max(1, Int((100 / Double(fps)).rounded()))
-        var text = morph.viewText(fps: fps, scale: scale)
-        if invert { text["invert"] = "1" }
-        try GIF.write(GIF.Animation(width: size.width, height: size.height, frames: frameBytes, delay: delay,
-                                    comment: text.description), to: out)
+        let animation = try morph.animation(model: model, fps: fps, scale: scale, invert: invert)
+        try GIF.write(animation, to: out)
+        let size = (width: animation.width, height: animation.height)
+        let delay = animation.delay
+        let text = animation.comment ?? ""
         print("wrote \(out): \(morph.frames) frames of \(size.width)x\(size.height) px at \(100.0 / Double(delay)) fps, "
               + "digit \(morph.fromDigit) (seed \(morph.fromSeed)) to \(morph.toDigit) (seed \(morph.toSeed))")
         print("view: \(text)")

@@ -8,7 +8,7 @@ final class ReducerTests: XCTestCase {
         let (s, effects) = try Fixtures.loaded()
         XCTAssertNotNil(s.info)
         let lanes = Fixtures.renders(effects).map(\.0)
-        XCTAssertEqual(lanes, [.samples, .previews])
+        XCTAssertEqual(lanes, [.samples, .previews, .styleRow])
         guard case .samples(let spec, let offsets)? = Fixtures.samplesQuery(effects)?.1 else { return XCTFail() }
         XCTAssertEqual(spec, SampleSpec(digit: 3, count: 5, seed: AppState.welcomeView.seed, temperature: 1, prior: .fitted))
         XCTAssertEqual(offsets.map(\.amount), [0, 0])
@@ -22,7 +22,7 @@ final class ReducerTests: XCTestCase {
         let (s1, e1) = reduce(s0, .selectDigit(7))
         XCTAssertEqual(s1.view.digit, 7)
         XCTAssertNotEqual(s1.view.seed, s0.view.seed)
-        XCTAssertEqual(Fixtures.renders(e1).map(\.0), [.samples, .previews])
+        XCTAssertEqual(Fixtures.renders(e1).map(\.0), [.samples, .previews, .styleRow])
         // The same digit again: new samples again.
         let (s2, _) = reduce(s1, .selectDigit(7))
         XCTAssertEqual(s2.view.digit, 7)

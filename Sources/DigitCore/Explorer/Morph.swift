@@ -5,7 +5,7 @@
 /// In between, the latent vector follows a spherical interpolation (`LatentPath.slerp`) and the
 /// decoder's condition blends linearly from one one-hot label to the other. With `sameStyle`
 /// the end keeps the start's latent vector (its style) and only the digit changes.
-public struct Morph: Equatable, Sendable {
+public struct Morph: Equatable, Hashable, Sendable {
     public var fromDigit: Int
     public var toDigit: Int
     public var fromSeed: UInt64
@@ -48,6 +48,27 @@ public struct Morph: Equatable, Sendable {
     public func render(model: CVAE) throws -> [Float] {
         let q = try queries(model: model)
         return try model.decode(z: q.z, conditions: q.conditions)
+    }
+
+    /// The animated GIF of this morph: each frame scaled by `scale` (nearest neighbour,
+    /// no padding), played at `fps` (GIF delays are hundredths of a second), with the view
+    /// text in its comment. What `digitgen morph` and the app's export write.
+    public func animation(model: CVAE, fps: Int, scale: Int, invert: Bool = false) throws -> GIF.Animation {
+        let images = try render(model: model)
+        let side = model.config.side
+        let pixelsPerFrame = model.config.pixels
+        var frameBytes: [[UInt8]] = []
+        var size = (width: 0, height: 0)
+        for f in 0..<frames {
+            let one = Array(images[(f * pixelsPerFrame)..<((f + 1) * pixelsPerFrame)])
+            let g = ImageGrid.compose(images: one, count: 1, side: side, scale: scale, padding: 0, columns: nil, invert: invert)
+            size = (g.width, g.height)
+            frameBytes.append(g.pixels)
+        }
+        let delay = max(1, Int((100 / Double(fps)).rounded()))
+        var text = viewText(fps: fps, scale: scale)
+        if invert { text["invert"] = "1" }
+        return GIF.Animation(width: size.width, height: size.height, frames: frameBytes, delay: delay, comment: text.description)
     }
 
     /// The view text that reproduces this morph (`digitgen morph --view`).

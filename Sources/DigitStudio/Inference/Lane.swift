@@ -8,13 +8,21 @@ public enum Lane: Hashable, Sendable, CustomStringConvertible {
     case sweep(SweepTarget)
     /// The small strips in the direction menus.
     case previews
+    /// The same style as every digit.
+    case styleRow
+    /// The latent map.
+    case map
+    /// The morph's frames.
+    case morph
 
     /// Lower runs first.
     public var priority: Int {
         switch self {
         case .samples: return 0
-        case .sweep: return 1
-        case .previews: return 2
+        case .map, .morph: return 1
+        case .styleRow: return 2
+        case .sweep: return 3
+        case .previews: return 4
         }
     }
 
@@ -24,6 +32,9 @@ public enum Lane: Hashable, Sendable, CustomStringConvertible {
         case .sweep(.slider(let i)): return "sweep-slider\(i)"
         case .sweep(.temperature): return "sweep-temperature"
         case .previews: return "previews"
+        case .styleRow: return "style-row"
+        case .map: return "map"
+        case .morph: return "morph"
         }
     }
 }

@@ -11,6 +11,12 @@ public indirect enum LatentQuery: Equatable, Hashable, Sendable {
     case grid(base: LatentBase, label: Int, x: Axis, y: Axis)
     /// `steps` points on the straight line from `from` to `to`, both ends included.
     case path(from: LatentBase, to: LatentBase, label: Int, steps: Int)
+    /// One latent vector (`base` moved by `offsets`) decoded under each of `labels`: the same
+    /// style drawn as every digit.
+    case sameStyle(base: LatentBase, offsets: [LatentOffset], labels: [Int])
+    /// The frames of a morph (spherical path between two latent vectors, blended digit
+    /// conditions), exactly as `digitgen morph` draws them.
+    case morph(Morph)
     /// Several queries decoded one after the other (each in its own decode call, so each
     /// part gives exactly the pixels it gives alone); the images are concatenated.
     case batch([LatentQuery])
@@ -22,6 +28,8 @@ public indirect enum LatentQuery: Equatable, Hashable, Sendable {
         case .vectors(_, let labels): return labels.count
         case .grid(_, _, let x, let y): return x.amounts.count * y.amounts.count
         case .path(_, _, _, let steps): return steps
+        case .sameStyle(_, _, let labels): return labels.count
+        case .morph(let m): return m.frames
         case .batch(let parts): return parts.reduce(0) { $0 + $1.count }
         }
     }
@@ -29,14 +37,21 @@ public indirect enum LatentQuery: Equatable, Hashable, Sendable {
 
 /// The samples of a digit drawn by the sampler (what `digitgen generate` draws).
 public struct SampleSpec: Equatable, Hashable, Sendable {
+    /// The digit whose prior the latent vectors are drawn from.
     public var digit: Int
+    /// The digit they are drawn as (nil: `digit`); another digit keeps their style.
+    public var label: Int?
     public var count: Int
     public var seed: UInt64
     public var temperature: Float
     public var prior: PriorChoice
 
-    public init(digit: Int, count: Int, seed: UInt64, temperature: Float, prior: PriorChoice) {
+    /// The label the samples are decoded under.
+    public var drawnAs: Int { label ?? digit }
+
+    public init(digit: Int, count: Int, seed: UInt64, temperature: Float, prior: PriorChoice, label: Int? = nil) {
         self.digit = digit
+        self.label = label
         self.count = count
         self.seed = seed
         self.temperature = temperature

@@ -22,6 +22,10 @@ public final class QueryDecoder: @unchecked Sendable {
             }
             return Rendered(count: count, side: model.config.side, gray: gray)
         }
+        if case .morph(let morph) = query {
+            let pixels = try morph.render(model: model)
+            return Rendered(count: morph.frames, side: model.config.side, gray: pixels.map(Self.quantize))
+        }
         let (z, labels) = try resolve(query)
         guard !labels.isEmpty else { return Rendered(count: 0, side: model.config.side, gray: []) }
         let pixels = try model.decode(z: z, labels: labels)
@@ -43,7 +47,8 @@ public final class QueryDecoder: @unchecked Sendable {
                     for j in 0..<L { z[i * L + j] += o.amount * o.step[j] }
                 }
             }
-            return (z, [Int](repeating: spec.digit, count: spec.count))
+            guard (0..<model.config.classes).contains(spec.drawnAs) else { throw QueryError.label(spec.drawnAs) }
+            return (z, [Int](repeating: spec.drawnAs, count: spec.count))
         case .vectors(let z, let labels):
             guard z.count == labels.count * L else { throw QueryError.wrongLength(z.count, expected: labels.count * L) }
             guard z.allSatisfy(\.isFinite) else { throw QueryError.nonFinite }
@@ -71,6 +76,21 @@ public final class QueryDecoder: @unchecked Sendable {
                 for j in 0..<L { z.append(a[j] + t * (b[j] - a[j])) }
             }
             return (z, [Int](repeating: label, count: steps))
+        case .sameStyle(let base, let offsets, let labels):
+            var b = try point(base)
+            for o in offsets {
+                try check(o.step)
+                guard o.amount.isFinite else { throw QueryError.nonFinite }
+                for j in 0..<L { b[j] += o.amount * o.step[j] }
+            }
+            for label in labels where !(0..<model.config.classes).contains(label) { throw QueryError.label(label) }
+            var z: [Float] = []
+            z.reserveCapacity(labels.count * L)
+            for _ in labels { z += b }
+            return (z, labels)
+        case .morph:
+            // Its frames blend two digit conditions: no label per frame (`decode` draws it).
+            throw QueryError.blended
         case .batch(let parts):
             var z: [Float] = [], labels: [Int] = []
             for p in parts {
@@ -123,6 +143,7 @@ public enum QueryError: DigitCoreError, Equatable {
     case label(Int)
     case sampleIndex(Int, count: Int)
     case steps(Int)
+    case blended
 
     public var description: String {
         switch self {
@@ -131,6 +152,7 @@ public enum QueryError: DigitCoreError, Equatable {
         case .label(let l): return "label \(l) is not one of the model's classes"
         case .sampleIndex(let i, let count): return "sample \(i) asked of \(count) samples"
         case .steps(let s): return "an interpolation path needs 2-10000 steps, not \(s)"
+        case .blended: return "a morph's frames blend two digits and have no single label each"
         }
     }
 }

@@ -120,6 +120,24 @@ public final class AppCore: @unchecked Sendable {
                 }
                 post { [self] in self.store.dispatch(outcome) }
             }
+        case .exportMorph(let job):
+            let box = UncheckedBox(decoder)
+            let post = self.post
+            lanes.enqueue { [self] in
+                let outcome: Intent
+                if let decoder = box.value {
+                    do {
+                        let animation = try job.morph.animation(model: decoder.model, fps: job.fps, scale: job.scale)
+                        try GIF.write(animation, to: job.path)
+                        outcome = .saved(path: job.path)
+                    } catch {
+                        outcome = .saveFailed(path: job.path, message: (error as? DigitCoreError)?.userMessage ?? "\(error)")
+                    }
+                } else {
+                    outcome = .saveFailed(path: job.path, message: "no model loaded")
+                }
+                post { [self] in self.store.dispatch(outcome) }
+            }
         case .persist(let remembered):
             guard let statePath else { return }
             let log = self.log

@@ -16,6 +16,16 @@ public struct AppState: Equatable, Sendable {
     public var sweeps: [SweepTarget: Sweep] = [:]
     /// Preview strips of the directions for the digit shown.
     public var previews: Previews?
+    /// The first sample's style drawn as every digit (the same-style row).
+    public var styleRow: StyleRow?
+    /// Cells per side of the latent map.
+    public var mapSize = LatentMap.defaultSize
+    /// The latent map of the view (decoded while the map page is shown).
+    public var map: LatentMap?
+    /// Where the morph goes from the view's first sample, and how it is played.
+    public var morphEnd = MorphEnd()
+    /// The frames of `currentMorph` (decoded while the morph page is shown).
+    public var morphFrames: MorphFrames?
     /// Messages waiting to be shown (a toast each); the view reports them shown.
     public var messages: [Message] = []
     public var window: WindowGeometry = .init()
@@ -54,6 +64,14 @@ public struct AppState: Equatable, Sendable {
     }
 
     public var info: ModelInfo? { model.info }
+
+    /// The morph the morph page shows: from the view's digit and seed to `morphEnd`.
+    public var currentMorph: Morph {
+        let to = morphEnd.digit ?? (view.digit + 5) % 10
+        return Morph(fromDigit: view.digit, toDigit: to, fromSeed: view.seed, toSeed: morphEnd.seed ?? view.seed,
+                     frames: morphEnd.frames, temperature: view.temperature, prior: view.prior,
+                     sameStyle: morphEnd.sameStyle)
+    }
     public var catalog: DirectionCatalog? { info?.catalog }
 
     /// The seed the field shows: the draft while editing, else the seed in use.
@@ -90,9 +108,123 @@ public struct AppState: Equatable, Sendable {
     }
 }
 
-public enum Page: Equatable, Sendable {
-    /// Five samples with the sliders.
+public enum Page: String, Equatable, Sendable, CaseIterable {
+    /// Five samples with the sliders, and the first one's style as every digit.
     case samples
+    /// A grid of the digit over the sliders' two directions.
+    case map
+    /// An animation from the first sample to another digit or sample.
+    case morph
+
+    public var title: String {
+        switch self {
+        case .samples: return "Samples"
+        case .map: return "Map"
+        case .morph: return "Morph"
+        }
+    }
+
+    public var iconName: String {
+        switch self {
+        case .samples: return "view-grid-symbolic"
+        case .map: return "view-app-grid-symbolic"
+        case .morph: return "media-playback-start-symbolic"
+        }
+    }
+
+    /// What the page shows, for assistive technologies.
+    public var summary: String {
+        switch self {
+        case .samples: return "Five generated samples of the digit, the sliders that move them, and the first sample's style drawn as every digit"
+        case .map: return "A grid of the digit over the two slider directions, from -2 to +2 standard deviations; pick a cell to move the samples there"
+        case .morph: return "An animation from the first sample to another digit or another sample, interpolating the latent vectors"
+        }
+    }
+}
+
+/// The first sample of `view` (with its offsets) drawn as each digit 0-9.
+public struct StyleRow: Equatable, Sendable {
+    public let view: ViewSettings
+    public let images: Rendered
+}
+
+/// A square grid of the view's first sample moved along the two slider directions over
+/// -2...+2 standard deviations: columns along slider A (left to right), rows along slider
+/// B (+2 at the top). The centre cell is the first sample at offset 0.
+public struct LatentMap: Equatable, Sendable {
+    public struct Key: Equatable, Hashable, Sendable {
+        /// The view with both offsets at 0.
+        public let view: ViewSettings
+        public let size: Int
+    }
+
+    public let key: Key
+    public let images: Rendered
+
+    public static let defaultSize = 11
+    public static let sizes = [11, 15, 21, 25]
+    public static let reach: Float = 2
+
+    /// Offsets of the `size` columns (left to right) or rows (bottom to top).
+    public static func amounts(size: Int) -> [Float] {
+        guard size > 1 else { return [0] }
+        return (0..<size).map { -reach + 2 * reach * Float($0) / Float(size - 1) }
+    }
+
+    /// The map of `view` at `size` cells per side.
+    public static func key(_ view: ViewSettings, size: Int) -> Key {
+        var v = view
+        for i in v.sliders.indices { v.sliders[i].offset = 0 }
+        return Key(view: v, size: size)
+    }
+
+    public static func query(_ key: Key, catalog: DirectionCatalog) -> LatentQuery {
+        let v = key.view
+        let amounts = amounts(size: key.size)
+        func step(_ i: Int) -> [Float] {
+            guard v.sliders.indices.contains(i), let d = catalog.direction(v.sliders[i].direction, digit: v.digit) else {
+                return [Float](repeating: 0, count: catalog.latent)
+            }
+            return d.step
+        }
+        return .grid(base: .sample(v.sampleSpec, index: 0), label: v.sampleSpec.drawnAs,
+                     x: Axis(step: step(0), amounts: amounts), y: Axis(step: step(1), amounts: amounts.reversed()))
+    }
+
+    /// The cell (column, row) nearest to offsets (a, b), clamped to the map.
+    public static func cell(a: Float, b: Float, size: Int) -> (column: Int, row: Int) {
+        func index(_ v: Float) -> Int {
+            let t = (max(-reach, min(reach, v)) + reach) / (2 * reach)
+            return Int((t * Float(size - 1)).rounded())
+        }
+        return (index(a), size - 1 - index(b))
+    }
+}
+
+/// The other end of the morph and how it plays. The first frame is always the view's digit
+/// and seed (one sample, as `digitgen generate --count 1` draws it).
+public struct MorphEnd: Equatable, Sendable {
+    /// The last frame's digit (nil: five after the view's digit, 3 -> 8).
+    public var digit: Int?
+    /// The last frame's seed when it is not the same style (nil: the view's seed).
+    public var seed: UInt64?
+    /// Keep the first frame's latent vector: only the digit changes.
+    public var sameStyle = true
+    public var frames = 48
+    public var fps = 24
+    /// Playback speed factor in the window (the GIF keeps `fps`).
+    public var speed: Double = 1
+
+    public init() {}
+
+    public static let speeds: [Double] = [0.25, 0.5, 1, 2]
+    public static let frameChoices = [24, 48, 96]
+}
+
+/// Decoded frames of a morph.
+public struct MorphFrames: Equatable, Sendable {
+    public let morph: Morph
+    public let images: Rendered
 }
 
 /// Images on screen.

@@ -27,6 +27,21 @@ public enum Intent: Equatable, Sendable {
     case setOffset(slider: Int, Float)
     case sliderKey(slider: Int, SliderKey)
     case resetOffset(slider: Int)
+    /// Both sliders at once (a point picked on the map).
+    case setOffsets(Float, Float)
+
+    // Pages.
+    case showPage(Page)
+    /// A digit of the same-style row: that digit, in the style of the samples shown.
+    case pickStyleDigit(Int)
+    case setMapSize(Int)
+    /// The morph's last digit.
+    case setMorphDigit(Int)
+    case setMorphSameStyle(Bool)
+    /// A new sample for the morph's last frame (not the same style).
+    case newMorphEnd
+    case setMorphFrames(Int)
+    case setMorphSpeed(Double)
 
     // Results.
     case rendered(Lane, QueryID, Rendered)
@@ -35,6 +50,8 @@ public enum Intent: Equatable, Sendable {
     // Saving.
     /// Save the view to `path` at `scale` (nil: the current save scale).
     case save(path: String, scale: Int?)
+    /// Export the morph shown as an animated GIF at `scale` (nil: the current save scale).
+    case exportMorph(path: String, scale: Int?)
     case saved(path: String)
     case saveFailed(path: String, message: String)
     case messageShown(Int)
@@ -78,6 +95,9 @@ public enum Effect: Equatable, Sendable {
     /// Decode `job.query` (exactly as the samples lane does) and write the PNG; answer with
     /// `.saved` or `.saveFailed`.
     case save(SaveJob)
+    /// Draw the morph's frames and write the GIF (as `digitgen morph` does); answer with
+    /// `.saved` or `.saveFailed`.
+    case exportMorph(MorphExportJob)
     /// Write the remembered state.
     case persist(RememberedState)
     case startTimer(TimerID, seconds: Double)
@@ -93,4 +113,12 @@ public struct SaveJob: Equatable, Sendable {
     public let query: LatentQuery
     public let scale: Int
     public let metadata: [ViewMetadata.Entry]
+}
+
+/// An animated GIF to write: `morph` at `fps`, each frame scaled by `scale`.
+public struct MorphExportJob: Equatable, Sendable {
+    public let path: String
+    public let morph: Morph
+    public let fps: Int
+    public let scale: Int
 }

@@ -28,6 +28,9 @@ enum Reducer {
             }
             s.sweeps = [:]
             s.previews = nil
+            s.styleRow = nil
+            s.map = nil
+            s.morphFrames = nil
             viewChanged(&s, &effects)
         case .modelFailed(let failure):
             s.model = .failed(failure)
@@ -35,11 +38,13 @@ enum Reducer {
         case .selectDigit(let digit):
             guard let info = s.info, (0..<info.classes).contains(digit) else { return }
             s.view.digit = digit
+            s.view.style = nil
             s.view.seed = nextSeed(&s)
             s.seedDraft = nil
             viewChanged(&s, &effects)
         case .newSamples:
             guard s.info != nil else { return }
+            s.view.style = nil
             s.view.seed = nextSeed(&s)
             s.seedDraft = nil
             viewChanged(&s, &effects)
@@ -113,6 +118,51 @@ enum Reducer {
             setOffset(index, ViewSettings.snapOffset(next), &s, &effects)
         case .resetOffset(let index):
             setOffset(index, 0, &s, &effects)
+        case .setOffsets(let a, let b):
+            guard s.view.sliders.count == 2 else { return }
+            let pair = [ViewSettings.snapOffset(a), ViewSettings.snapOffset(b)]
+            guard pair != s.view.sliders.map(\.offset) else { return }
+            for i in 0..<2 { s.view.sliders[i].offset = pair[i] }
+            viewChanged(&s, &effects)
+
+        case .showPage(let page):
+            guard s.page != page else { return }
+            s.page = page
+            pageContent(&s, &effects)
+        case .pickStyleDigit(let digit):
+            guard let info = s.info, (0..<info.classes).contains(digit) else { return }
+            let source = s.view.style ?? s.view.digit
+            guard digit != s.view.digit else { return }
+            s.view.digit = digit
+            s.view.style = digit == source ? nil : source
+            s.seedDraft = nil
+            viewChanged(&s, &effects)
+        case .setMapSize(let size):
+            guard LatentMap.sizes.contains(size), s.mapSize != size else { return }
+            s.mapSize = size
+            pageContent(&s, &effects)
+        case .setMorphDigit(let digit):
+            guard let info = s.info, (0..<info.classes).contains(digit), s.currentMorph.toDigit != digit else { return }
+            s.morphEnd.digit = digit
+            pageContent(&s, &effects)
+        case .setMorphSameStyle(let on):
+            guard s.morphEnd.sameStyle != on else { return }
+            s.morphEnd.sameStyle = on
+            // Two samples of one digit with one seed would be one picture: start with another.
+            if !on, s.morphEnd.seed == nil { s.morphEnd.seed = nextSeed(&s) }
+            pageContent(&s, &effects)
+        case .newMorphEnd:
+            guard s.info != nil else { return }
+            s.morphEnd.sameStyle = false
+            s.morphEnd.seed = nextSeed(&s)
+            pageContent(&s, &effects)
+        case .setMorphFrames(let frames):
+            guard MorphEnd.frameChoices.contains(frames), s.morphEnd.frames != frames else { return }
+            s.morphEnd.frames = frames
+            pageContent(&s, &effects)
+        case .setMorphSpeed(let speed):
+            guard MorphEnd.speeds.contains(speed) else { return }
+            s.morphEnd.speed = speed
 
         case .rendered(let lane, let id, let images):
             guard s.latestQuery[lane] == id else { return }  // stale: a newer query replaced it
@@ -135,6 +185,15 @@ enum Reducer {
             s.saveScale = k
             effects.append(.save(SaveJob(path: path, query: s.view.query(catalog: info.catalog), scale: k,
                                          metadata: ViewMetadata.entries(view: s.view, scale: k, weightsDigest: info.digest))))
+        case .exportMorph(let path, let scale):
+            guard s.info != nil else { return }
+            let k = scale ?? s.saveScale
+            guard (1...64).contains(k) else {
+                message(&s, "Cannot save at scale \(k): choose 1 to 64")
+                return
+            }
+            s.saveScale = k
+            effects.append(.exportMorph(MorphExportJob(path: path, morph: s.currentMorph, fps: s.morphEnd.fps, scale: k)))
         case .saved(let path):
             message(&s, "Saved \(fileName(path))", open: path)
         case .saveFailed(let path, let text):
@@ -196,13 +255,38 @@ enum Reducer {
             let catalog = info.catalog
             let ids = catalog.entries[s.view.digit].map(\.id)
             let query = LatentQuery.batch(catalog.entries[s.view.digit].map { d in
-                .grid(base: .sample(spec, index: 0), label: spec.digit,
+                .grid(base: .sample(spec, index: 0), label: spec.drawnAs,
                       x: Axis(step: d.step, amounts: Previews.amounts), y: .none(latent: catalog.latent))
             })
             submit(.previews, query, .previews(spec), &s, &effects)
             s.pendingPreviewIDs = ids
         }
+        pageContent(&s, &effects)
         effects.append(.startTimer(.prefetch, seconds: prefetchDelay))
+    }
+
+    /// Asks for what the view's pages show and is not decoded yet: the same-style row always
+    /// (ten images), the map and the morph only while their page is shown.
+    static func pageContent(_ s: inout AppState, _ effects: inout [Effect]) {
+        guard let info = s.info else { return }
+        let view = s.view
+        if s.styleRow?.view != view, s.requests[.styleRow] != .styleRow(view) {
+            submit(.styleRow, view.sameStyleQuery(catalog: info.catalog, classes: info.classes), .styleRow(view), &s, &effects)
+        }
+        switch s.page {
+        case .samples:
+            break
+        case .map:
+            let key = LatentMap.key(view, size: s.mapSize)
+            if s.map?.key != key, s.requests[.map] != .map(key) {
+                submit(.map, LatentMap.query(key, catalog: info.catalog), .map(key), &s, &effects)
+            }
+        case .morph:
+            let morph = s.currentMorph
+            if s.morphFrames?.morph != morph, s.requests[.morph] != .morph(morph) {
+                submit(.morph, .morph(morph), .morph(morph), &s, &effects)
+            }
+        }
     }
 
     /// Previews show the first sample of the view's samples.
@@ -289,7 +373,13 @@ enum Reducer {
                 s.requests[.samples] = nil
             }
         case (.previews, .previews(let spec)?):
-            s.previews = Previews(digit: spec.digit, spec: spec, directions: s.pendingPreviewIDs, images: images)
+            s.previews = Previews(digit: spec.drawnAs, spec: spec, directions: s.pendingPreviewIDs, images: images)
+        case (.styleRow, .styleRow(let view)?):
+            s.styleRow = StyleRow(view: view, images: images)
+        case (.map, .map(let key)?):
+            s.map = LatentMap(key: key, images: images)
+        case (.morph, .morph(let morph)?):
+            s.morphFrames = MorphFrames(morph: morph, images: images)
         default:
             break
         }
@@ -301,6 +391,7 @@ enum Reducer {
     static func validate(_ view: ViewSettings, info: ModelInfo) -> String? {
         if !(0..<info.classes).contains(view.digit) { return "digit \(view.digit)" }
         if view.seed > ViewSettings.maxSeed { return "seed \(view.seed)" }
+        if let style = view.style, !(0..<info.classes).contains(style) || style == view.digit { return "style digit \(style)" }
         if !(0...ViewSettings.maxTemperature).contains(view.temperature) { return "temperature \(view.temperature)" }
         if view.sliders.count != ViewSettings.defaultSliders.count { return "\(view.sliders.count) sliders" }
         for s in view.sliders {
@@ -335,4 +426,7 @@ public enum Request: Equatable, Sendable {
     case samples(ViewSettings, Int)
     case sweep(ViewSettings)
     case previews(SampleSpec)
+    case styleRow(ViewSettings)
+    case map(LatentMap.Key)
+    case morph(Morph)
 }

@@ -11,10 +11,14 @@ public struct ViewSettings: Equatable, Hashable, Sendable, Codable {
     /// The two sliders: a direction each and an offset along it in standard deviations of
     /// the digit's spread (a multiple of `offsetStep` in -`offsetRange`...`offsetRange`).
     public var sliders: [SliderSetting]
+    /// The digit whose prior the latent vectors come from, when it is not `digit`: the
+    /// samples of that digit drawn as `digit`, in their style (the same-style row's choice).
+    public var style: Int?
 
     public init(digit: Int, seed: UInt64, temperature: Float = 1, prior: PriorChoice = .fitted,
-                sliders: [SliderSetting] = ViewSettings.defaultSliders) {
+                sliders: [SliderSetting] = ViewSettings.defaultSliders, style: Int? = nil) {
         self.digit = digit
+        self.style = style
         self.seed = seed
         self.temperature = temperature
         self.prior = prior
@@ -55,15 +59,26 @@ public struct ViewSettings: Equatable, Hashable, Sendable, Codable {
 
     /// The query for this view's images.
     public func query(catalog: DirectionCatalog) -> LatentQuery {
-        .samples(sampleSpec, offsets: sliders.map { s in
-            LatentOffset(step: catalog.direction(s.direction, digit: digit)?.step
-                            ?? [Float](repeating: 0, count: catalog.latent),
-                         amount: s.offset)
-        })
+        .samples(sampleSpec, offsets: offsets(catalog: catalog))
     }
 
     public var sampleSpec: SampleSpec {
-        SampleSpec(digit: digit, count: ViewSettings.sampleCount, seed: seed, temperature: temperature, prior: prior)
+        SampleSpec(digit: style ?? digit, count: ViewSettings.sampleCount, seed: seed, temperature: temperature,
+                   prior: prior, label: style == nil ? nil : digit)
+    }
+
+    /// The slider offsets as latent offsets for `catalog` (directions of `digit`).
+    public func offsets(catalog: DirectionCatalog) -> [LatentOffset] {
+        sliders.map { s in
+            LatentOffset(step: catalog.direction(s.direction, digit: digit)?.step
+                            ?? [Float](repeating: 0, count: catalog.latent),
+                         amount: s.offset)
+        }
+    }
+
+    /// The first sample's latent vector, with the offsets, drawn as each of `classes` digits.
+    public func sameStyleQuery(catalog: DirectionCatalog, classes: Int) -> LatentQuery {
+        .sameStyle(base: .sample(sampleSpec, index: 0), offsets: offsets(catalog: catalog), labels: Array(0..<classes))
     }
 
     /// The same view with slider `index` at 0.

@@ -65,6 +65,7 @@ final class DigitApplication {
         app.setAccels("win.new-samples", ["<Control>r", "F5"])
         app.setAccels("win.toggle-fullscreen", ["F11"])
         app.setAccels("win.show-help-overlay", ["<Control>question"])
+        for (i, page) in Page.allCases.enumerated() { app.setAccels("win.show-page::\(page.rawValue)", ["<Alt>\(i + 1)"]) }
     }
 
     private func activate() {

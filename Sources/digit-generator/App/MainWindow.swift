@@ -12,9 +12,15 @@ final class MainWindow {
     let window: Window
     private let core: AppCore
     private let trace: Trace
-    private let title = WindowTitle(title: MainWindow.appName)
+    /// The pages: samples (with the same-style row), map, morph.
+    private let pages = ViewStack()
+    private lazy var title = ViewSwitcherTitle(title: MainWindow.appName, stack: pages)
+    private lazy var switcherBar = ViewSwitcherBar(stack: pages)
     private let digits = DigitRow()
     private let canvas = DigitCanvas()
+    private let styleRow = StyleRowView()
+    private let mapView = MapView()
+    private let morphView = MorphView()
     private let controls = ControlsPanel()
     private let stack = Stack()
     private let errorPage = StatusPage(iconName: "dialog-error-symbolic", title: "The Model Could Not Be Loaded")
@@ -60,7 +66,20 @@ final class MainWindow {
         page.setMargins(12)
         let digitClamp = Clamp(maximum: 1100, child: digits.grid)
         page.append(digitClamp)
-        body.append(canvas.area)
+        let samplesPage = Box(vertical: true, spacing: 10)
+        samplesPage.append(canvas.area)
+        samplesPage.append(styleRow.box)
+        samplesPage.setAccessibleLabel(Page.samples.title)
+        samplesPage.setAccessibleDescription(Page.samples.summary)
+        mapView.box.setAccessibleLabel(Page.map.title)
+        mapView.box.setAccessibleDescription(Page.map.summary)
+        morphView.box.setAccessibleLabel(Page.morph.title)
+        morphView.box.setAccessibleDescription(Page.morph.summary)
+        for (p, w) in [(Page.samples, samplesPage), (.map, mapView.box), (.morph, morphView.box)] {
+            pages.add(w, name: p.rawValue, title: p.title, iconName: p.iconName)
+        }
+        pages.setExpand(horizontal: true, vertical: true)
+        body.append(pages)
         body.append(controlsClamp)
         body.setExpand(vertical: true)
         page.append(body)
@@ -74,6 +93,15 @@ final class MainWindow {
         let outer = Box(vertical: true)
         outer.append(header)
         outer.append(toasts)
+        outer.append(switcherBar)
+        title.onTitleVisibleChanged { [weak self] in
+            guard let self else { return }
+            self.switcherBar.setReveal(self.title.titleVisible)
+        }
+        pages.onVisibleChanged { [weak self] in
+            guard let self, let name = self.pages.visibleName, let page = Page(rawValue: name) else { return }
+            self.core.store.dispatch(.showPage(page))
+        }
         window.setContent(outer)
         window.setHelpOverlay(xml: ShortcutsWindow.xml, id: "help_overlay")
 
@@ -92,6 +120,11 @@ final class MainWindow {
             if fx != 0 { core.store.dispatch(.setOffset(slider: 0, dragStart[0] + Float(fx * span))) }
             if fy != 0 { core.store.dispatch(.setOffset(slider: 1, dragStart[1] + Float(fy * span))) }
         }
+        styleRow.onPick = { digit in dispatch(.pickStyleDigit(digit)) }
+        mapView.onPick = { a, b in dispatch(.setOffsets(a, b)) }
+        mapView.onKey = { slider, key in dispatch(.sliderKey(slider: slider, key)) }
+        mapView.onSize = { size in dispatch(.setMapSize(size)) }
+        morphView.dispatch = dispatch
         canvas.onDrawn = { [weak self] revision in self?.trace.frameDrawn(generation: revision) }
         canvas.onLayout = { [weak self] _ in self?.traceLayout() }
         window.addKeyController(capture: true) { [weak self] press in self?.globalKey(press) ?? false }
@@ -131,9 +164,11 @@ final class MainWindow {
         core.focus = nil
         core.wakeTimers = nil
         core.store.observers.removeAll()
-        for w in [window, canvas.area, digits.grid, controls.grid, controls.temperature, controls.seed, stack, toasts] as [GObjectRef] {
+        for w in [window, canvas.area, digits.grid, controls.grid, controls.temperature, controls.seed, stack, toasts,
+                  pages, title, styleRow.area, mapView.area, mapView.box, morphView.box, morphView.area] as [GObjectRef] {
             w.disconnectAll()
         }
+        morphView.setVisible(false)
         for b in digits.buttons { b.disconnectAll() }
         for s in controls.sliders { for w in [s.dropDown, s.scale, s.reset] as [GObjectRef] { w.disconnectAll() } }
         onDestroyed?()
@@ -146,6 +181,9 @@ final class MainWindow {
         window.addAction("save") { [weak self] in self?.save() }
         window.addAction("toggle-fullscreen") { [weak self] in self?.window.toggleFullscreen() }
         window.addStringAction("open-file") { [weak self] path in self?.window.showFile(path) }
+        window.addStringAction("show-page") { name in
+            if let page = Page(rawValue: name) { dispatch(.showPage(page)) }
+        }
     }
 
     // MARK: - Input
@@ -194,6 +232,10 @@ final class MainWindow {
     private func save() {
         let state = core.store.state
         guard state.info != nil else { return }
+        if state.page == .morph {
+            saveMorph(state)
+            return
+        }
         if let path = ProcessInfo.processInfo.environment["DIGITGEN_SAVE_PATH"], !path.isEmpty {
             core.store.dispatch(.save(path: path, scale: nil))
             return
@@ -201,6 +243,19 @@ final class MainWindow {
         SaveDialog.run(parent: window, title: "Save Image", suggestedName: ViewExport.suggestedName(state.view),
                        scales: [1, 2, 4, 8, 16], defaultScale: state.saveScale) { [weak core] path, scale in
             core?.store.dispatch(.save(path: path, scale: scale))
+        }
+    }
+
+    /// The morph as an animated GIF, with its view text in the GIF's comment.
+    private func saveMorph(_ state: AppState) {
+        if let path = ProcessInfo.processInfo.environment["DIGITGEN_SAVE_PATH"], !path.isEmpty {
+            core.store.dispatch(.exportMorph(path: path, scale: nil))
+            return
+        }
+        let m = state.currentMorph
+        SaveDialog.run(parent: window, title: "Export Morph", suggestedName: "morph-\(m.fromDigit)-to-\(m.toDigit).gif",
+                       scales: [1, 2, 4, 8, 16], defaultScale: min(state.saveScale, 16)) { [weak core] path, scale in
+            core?.store.dispatch(.exportMorph(path: path, scale: scale))
         }
     }
 
@@ -228,7 +283,13 @@ final class MainWindow {
         }
         if previous == nil { applyLayout(width: s.window.width, height: s.window.height) }
         digits.render(selected: s.view.digit)
+        pages.show(s.page.rawValue)
+        controlsClamp.setVisible(s.page != .morph)
         canvas.render(s)
+        styleRow.render(s)
+        if s.page == .map { mapView.render(s) }
+        morphView.setVisible(s.page == .morph && ready)
+        if s.page == .morph { morphView.render(s) }
         controls.render(s)
         for m in s.messages where !shownMessages.contains(m.id) {
             shownMessages.insert(m.id)

@@ -40,6 +40,18 @@ struct Painter {
         cairo_restore(cr)
     }
 
+    /// Strokes the rectangle (x, y, width, height) with a line of `lineWidth` in colour
+    /// (r, g, b), inside the rectangle.
+    func outline(x: Double, y: Double, width: Double, height: Double, lineWidth: Double,
+                 color: (r: Double, g: Double, b: Double)) {
+        cairo_save(cr)
+        cairo_set_line_width(cr, lineWidth)
+        cairo_set_source_rgb(cr, color.r, color.g, color.b)
+        cairo_rectangle(cr, x + lineWidth / 2, y + lineWidth / 2, width - lineWidth, height - lineWidth)
+        cairo_stroke(cr)
+        cairo_restore(cr)
+    }
+
     private func roundedRectangle(x: Double, y: Double, size: Double, radius r0: Double) {
         let r = min(r0, size / 2)
         let x1 = x + size, y1 = y + size

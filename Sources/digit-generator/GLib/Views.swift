@@ -73,6 +73,7 @@ final class Button: Widget {
         }
     }
     func onClicked(_ body: @escaping () -> Void) { on("clicked", body) }
+    func setIconName(_ name: String) { gtk_button_set_icon_name(cast(widget), name) }
     /// "win.select-digit(3)": the button activates the action, and is checked when a
     /// stateful action's state equals the target.
     func setAction(_ detailedName: String) { gtk_actionable_set_detailed_action_name(opaque(widget), detailedName) }
@@ -105,6 +106,7 @@ final class Scale: Widget {
         gtk_scale_add_mark(cast(widget), value, above ? GTK_POS_TOP : GTK_POS_BOTTOM, label)
     }
     func setHasOrigin(_ on: Bool) { gtk_scale_set_has_origin(cast(widget), on ? 1 : 0) }
+    func setRange(min: Double, max: Double) { gtk_range_set_range(cast(widget), min, max) }
     /// The user moved the slider to `value` (pointer, or an assistive technology setting it).
     func onUserChange(_ body: @escaping (Double) -> Void) {
         let trampoline: @convention(c) (UnsafeMutableRawPointer?, GtkScrollType, gdouble, UnsafeMutableRawPointer?) -> gboolean = {
