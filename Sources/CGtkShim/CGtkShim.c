@@ -36,3 +36,7 @@ gboolean dg_is_scale(GtkWidget *widget) {
 const char *dg_type_name(GtkWidget *widget) {
     return widget != NULL ? G_OBJECT_TYPE_NAME(widget) : "";
 }
+
+void dg_accessible_set_hidden(GtkWidget *widget, gboolean hidden) {
+    gtk_accessible_update_state(GTK_ACCESSIBLE(widget), GTK_ACCESSIBLE_STATE_HIDDEN, hidden, -1);
+}

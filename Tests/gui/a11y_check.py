@@ -32,6 +32,10 @@ def walk(node, depth=0):
     if node is None or depth > 40:
         return
     yield node
+    # A node that is not VISIBLE hides its subtree too (a stack's pages that are not shown,
+    # which the app marks hidden: GTK 4.8 would still report their widgets as visible).
+    if depth > 0 and not node.getState().contains(pyatspi.STATE_VISIBLE):
+        return
     for i in range(node.childCount):
         try:
             yield from walk(node.getChildAtIndex(i), depth + 1)

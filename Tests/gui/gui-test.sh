@@ -49,6 +49,7 @@ done
 cleanup() {
     [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null
     [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
+    [ -n "${GUI_KEEP_WORK:-}" ] && rm -rf "$GUI_KEEP_WORK" && cp -r "$WORK" "$GUI_KEEP_WORK"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -403,6 +404,70 @@ fi
 sleep 0.5
 a11y "the toast names the saved file" "" --text "Saved saved.png"
 timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
+
+# 5b. The explorer's pages: the same-style row, the latent map and the morph.
+layout_field() { grep "^trace: layout" "$WORK/stderr.$RUN" | tail -1 | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+wait_layout() { for _ in $(seq 50); do [ -n "$(layout_field "$1")" ] && return 0; sleep 0.1; done; return 1; }
+# grid_cells X,Y,SIZE,N: the N x N cells of a square, as "x,y,size;...".
+grid_cells() { python3 -c "
+import sys
+x, y, s, n = (int(v) for v in sys.argv[1].split(','))
+print(';'.join('%d,%d,%d' % (x + c * s // n, y + r * s // n, s // n) for r in range(n) for c in range(n)))" "$1"; }
+wait_layout stylerow
+STYLE=$(layout_field stylerow)
+shot style.png
+check "the same-style row holds ten digit-like images" style.png $CHECK cells "$WORK/style.png" "$X0" "$Y0" "$STYLE"
+IFS=';' read -ra STYLE_CELLS <<< "$STYLE"
+IFS=, read -r sx sy ss <<< "${STYLE_CELLS[8]:-0,0,0}"
+n=$(frames); xdotool mousemove $((X0 + sx + ss / 2)) $((Y0 + sy + ss / 2)) click 1; settle "$n"
+shot style8.png
+check "a click on the 8 of the same-style row switches to 8 (title)" style8.png \
+    bash -c "t=\$(xdotool getwindowname $WID); echo \"title: \$t\"; [[ \"\$t\" == *8 ]]"
+check "... and every sample changes" "style.png style8.png" $CHECK diff "$WORK/style.png" "$WORK/style8.png" "$X0" "$Y0" "$(layout_field cells)"
+a11y_text "... drawn in the style of the samples before" "in the style of a" style8.png
+
+xdotool key --clearmodifiers alt+2
+wait_layout map; sleep 0.5
+MAP=$(layout_field map)
+shot map.png
+check "Alt+2 shows the map: 11 x 11 digit-like cells ($MAP)" map.png $CHECK cells "$WORK/map.png" "$X0" "$Y0" "$(grid_cells "${MAP:-0,0,0,1}")"
+IFS=, read -r mx my ms mn <<< "${MAP:-0,0,0,1}"
+xdotool mousemove $((X0 + mx + ms / mn / 2)) $((Y0 + my + ms / mn / 2)) click 1
+sleep 0.6
+shot map-corner.png
+a11y_text "a click on the map's top-left cell moves the samples there" "column 1, row 1" map-corner.png
+check "... slider A reads -2 standard deviations" map-corner.png bash -c \
+    "/usr/bin/python3 '$HERE/a11y_check.py' --slider 'Slider A' | tee /dev/stderr | grep -q 'value -2.0'"
+
+xdotool key --clearmodifiers alt+3
+wait_layout morph; sleep 1
+MORPH=$(layout_field morph)
+shot morph1.png; sleep 0.5; shot morph2.png
+check "Alt+3 shows the morph: a digit-like frame ($MORPH)" morph1.png $CHECK cells "$WORK/morph1.png" "$X0" "$Y0" "$MORPH"
+check "... and it plays (frames 0.5 s apart differ)" "morph1.png morph2.png" \
+    $CHECK change "$WORK/morph1.png" "$WORK/morph2.png" "$X0" "$Y0" "$MORPH" above 0.01
+MORPH_GIF="$WORK/morph.gif"
+xdotool key --clearmodifiers ctrl+s
+DIALOG=$(other_window "" 5)
+if [ -n "$DIALOG" ]; then
+    sleep 0.3
+    timeout 5 xdotool windowfocus --sync "$DIALOG" 2>/dev/null
+    xdotool key --clearmodifiers ctrl+a
+    xdotool type --delay 5 "$MORPH_GIF"
+    xdotool key Return
+    for _ in $(seq 50); do [ -s "$MORPH_GIF" ] && break; sleep 0.1; done
+    sleep 0.3
+fi
+check "Save on the morph page exports a GIF of 48 frames at 8x (224 x 224)" "" bash -c \
+    "identify -format '%w %h\n' '$MORPH_GIF' | sort | uniq -c | tee /dev/stderr | grep -q '^ *48 224 224\$'"
+if [ -x "$DIGITGEN" ]; then
+    "$DIGITGEN" morph --view "$MORPH_GIF" --out "$WORK/morph-again.gif" > "$WORK/detail.morph" 2>&1
+    check "the exported GIF reproduces through digitgen morph --view (byte for byte)" "" \
+        bash -c "cat '$WORK/detail.morph'; cmp '$MORPH_GIF' '$WORK/morph-again.gif'"
+fi
+timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
+xdotool key --clearmodifiers alt+1
+sleep 0.8
 
 # Ctrl+? shows the shortcuts window (its X title is the application's name); Escape closes it.
 # It is modal and not one of the application's windows, so Ctrl+Q waits until it is closed.

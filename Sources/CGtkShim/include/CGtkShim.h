@@ -30,4 +30,8 @@ gboolean dg_is_scale(GtkWidget *widget);
 /// G_OBJECT_TYPE_NAME(widget), e.g. "GtkScrolledWindow".
 const char *dg_type_name(GtkWidget *widget);
 
+/// Sets GTK_ACCESSIBLE_STATE_HIDDEN: the widget and its descendants are not presented to
+/// assistive technologies (a page of a stack that is not shown: GTK 4.8 still reports it).
+void dg_accessible_set_hidden(GtkWidget *widget, gboolean hidden);
+
 #endif

@@ -98,7 +98,9 @@ public struct AppState: Equatable, Sendable {
 
     /// "Five generated images of the digit 7 (seed 42, direction 1 at +1.2 standard deviations)".
     public static func describe(_ view: ViewSettings) -> String {
-        var text = "Five generated images of the digit \(view.digit) (seed \(view.seed)"
+        var text = "Five generated images of the digit \(view.digit)"
+        if let style = view.style { text += " in the style of a \(style)" }
+        text += " (seed \(view.seed)"
         if view.temperature != 1 { text += ", temperature \(String(hundredths: view.temperature))" }
         if view.prior == .standard { text += ", standard normal prior" }
         for s in view.sliders where s.offset != 0 {

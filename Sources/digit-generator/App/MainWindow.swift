@@ -21,6 +21,7 @@ final class MainWindow {
     private let styleRow = StyleRowView()
     private let mapView = MapView()
     private let morphView = MorphView()
+    private var pageRoots: [Page: Widget] = [:]
     private let controls = ControlsPanel()
     private let stack = Stack()
     private let errorPage = StatusPage(iconName: "dialog-error-symbolic", title: "The Model Could Not Be Loaded")
@@ -77,7 +78,10 @@ final class MainWindow {
         morphView.box.setAccessibleDescription(Page.morph.summary)
         for (p, w) in [(Page.samples, samplesPage), (.map, mapView.box), (.morph, morphView.box)] {
             pages.add(w, name: p.rawValue, title: p.title, iconName: p.iconName)
+            pageRoots[p] = w
         }
+        switcherBar.setAccessibleHidden(true)
+        title.hideSqueezedSwitcher()
         pages.setExpand(horizontal: true, vertical: true)
         body.append(pages)
         body.append(controlsClamp)
@@ -97,6 +101,8 @@ final class MainWindow {
         title.onTitleVisibleChanged { [weak self] in
             guard let self else { return }
             self.switcherBar.setReveal(self.title.titleVisible)
+            self.switcherBar.setAccessibleHidden(!self.title.titleVisible)
+            self.title.hideSqueezedSwitcher()
         }
         pages.onVisibleChanged { [weak self] in
             guard let self, let name = self.pages.visibleName, let page = Page(rawValue: name) else { return }
@@ -127,6 +133,9 @@ final class MainWindow {
         morphView.dispatch = dispatch
         canvas.onDrawn = { [weak self] revision in self?.trace.frameDrawn(generation: revision) }
         canvas.onLayout = { [weak self] _ in self?.traceLayout() }
+        styleRow.onLayout = { [weak self] in self?.traceLayout() }
+        mapView.onLayout = { [weak self] in self?.traceLayout() }
+        morphView.onLayout = { [weak self] in self?.traceLayout() }
         window.addKeyController(capture: true) { [weak self] press in self?.globalKey(press) ?? false }
         window.onResize { [weak self] in
             // After the resize is handled: the layout may re-attach widgets.
@@ -219,6 +228,9 @@ final class MainWindow {
         // that its track spans the panel.
         controls.layout(compact: compact || layout == .sideBySide)
         newSamples.setIconOnly(compact)
+        styleRow.setCompact(compact || height < 720)
+        mapView.setCompact(compact)
+        morphView.setCompact(compact)
         guard layout != arrangement else { return }
         arrangement = layout
         let beside = layout == .sideBySide
@@ -284,6 +296,11 @@ final class MainWindow {
         if previous == nil { applyLayout(width: s.window.width, height: s.window.height) }
         digits.render(selected: s.view.digit)
         pages.show(s.page.rawValue)
+        if previous?.page != s.page {
+            // GTK 4.8 keeps the hidden pages in the accessibility tree: take them out.
+            for (p, w) in pageRoots { w.setAccessibleHidden(p != s.page) }
+        }
+        if trace.enabled, previous?.page != s.page { MainContext.idle { [weak self] in self?.traceLayout() } }
         controlsClamp.setVisible(s.page != .morph)
         canvas.render(s)
         styleRow.render(s)
@@ -338,13 +355,28 @@ final class MainWindow {
     }
 
     private func traceLayout() {
-        guard trace.enabled, let area = canvas.area.surfaceBounds else { return }
-        let layout = CanvasLayout(count: ViewSettings.sampleCount, side: 28, width: Double(area.width),
-                                  height: Double(area.height), gap: DigitCanvas.gap)
-        var parts = ["cells=" + layout.cells.map { c in "\(area.x + Int(c.x)),\(area.y + Int(c.y)),\(Int(c.size))" }
-            .joined(separator: ";")]
+        guard trace.enabled else { return }
+        var parts: [String] = []
+        if core.store.state.page == .samples, let area = canvas.area.surfaceBounds {
+            let layout = CanvasLayout(count: ViewSettings.sampleCount, side: 28, width: Double(area.width),
+                                      height: Double(area.height), gap: DigitCanvas.gap)
+            parts.append("cells=" + layout.cells.map { c in "\(area.x + Int(c.x)),\(area.y + Int(c.y)),\(Int(c.size))" }
+                .joined(separator: ";"))
+        }
         for (i, slider) in controls.sliders.enumerated() {
             if let b = slider.scale.surfaceBounds { parts.append("slider\(i)=\(b.x),\(b.y),\(b.width),\(b.height)") }
+        }
+        if core.store.state.page == .samples, let b = styleRow.area.surfaceBounds, !styleRow.cells.isEmpty {
+            parts.append("stylerow=" + styleRow.cells.map { c in "\(b.x + Int(c.x)),\(b.y + Int(c.y)),\(Int(c.size))" }
+                .joined(separator: ";"))
+        }
+        if core.store.state.page == .map, let b = mapView.area.surfaceBounds {
+            let g = mapView.grid
+            if g.cells > 0, g.size > 0 { parts.append("map=\(b.x + Int(g.x)),\(b.y + Int(g.y)),\(Int(g.size)),\(g.cells)") }
+        }
+        if core.store.state.page == .morph, let b = morphView.area.surfaceBounds {
+            let q = morphView.square
+            if q.size > 0 { parts.append("morph=\(b.x + Int(q.x)),\(b.y + Int(q.y)),\(Int(q.size))") }
         }
         trace.layout(parts.joined(separator: " "))
     }

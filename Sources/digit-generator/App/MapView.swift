@@ -14,11 +14,18 @@ final class MapView {
     /// Arrow keys: slider 0 (left/right) or 1 (up/down), one step.
     var onKey: ((Int, SliderKey) -> Void)?
     var onSize: ((Int) -> Void)?
+    /// The map moved or changed size (for the trace).
+    var onLayout: (() -> Void)?
+    /// The map's square in the area's coordinates, and its cells per side.
+    var grid: (x: Double, y: Double, size: Double, cells: Int) {
+        (square.x, square.y, square.size, map?.key.size ?? 0)
+    }
 
     private var mosaic: GrayImage?
     private var map: LatentMap?
     private var offsets: (a: Float, b: Float) = (0, 0)
     private var square = (x: 0.0, y: 0.0, size: 0.0)
+    private var tracedSize: Int?
 
     init() {
         let bar = Box(vertical: false, spacing: 8)
@@ -41,7 +48,7 @@ final class MapView {
         box.append(bar)
 
         area.setExpand(horizontal: true, vertical: true)
-        area.setContentSize(width: 220, height: 220)
+        area.setContentSize(width: 120, height: 120)
         area.addClass("latent-map")
         area.setFocusable(true)
         area.setAccessibleLabel("Latent map")
@@ -66,8 +73,12 @@ final class MapView {
         box.append(area)
     }
 
+    /// In a small window the caption goes (the page's accessible description keeps it).
+    func setCompact(_ compact: Bool) { caption.setVisible(!compact) }
+
     func render(_ state: AppState) {
         sizes.setSelected(LatentMap.sizes.firstIndex(of: state.mapSize) ?? 0)
+        sizes.setInnerButtonLabel("Map size: \(state.mapSize) by \(state.mapSize)")
         let v = state.view
         let a = v.sliders.first?.offset ?? 0, b = v.sliders.count > 1 ? v.sliders[1].offset : 0
         let directions = v.sliders.map { state.catalog?.direction($0.direction, digit: v.digit)?.id.phrase ?? $0.direction.phrase }
@@ -125,7 +136,12 @@ final class MapView {
         // Whole pixels per map pixel when there is room, so that every image pixel is a block.
         let side = n * 28
         let fitted = size >= side ? (size / side).rounded(.down) * side : size
-        square = (((Double(width) - fitted) / 2).rounded(.down), ((Double(height) - fitted) / 2).rounded(.down), fitted)
+        let placed = (((Double(width) - fitted) / 2).rounded(.down), ((Double(height) - fitted) / 2).rounded(.down), fitted)
+        if placed != square || map?.key.size != tracedSize {
+            square = placed
+            tracedSize = map?.key.size
+            onLayout?()
+        }
         guard let mosaic, let m = map else {
             painter.fill(x: square.x, y: square.y, size: fitted, gray: 0)
             return

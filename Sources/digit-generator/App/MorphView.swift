@@ -19,6 +19,10 @@ final class MorphView {
     private let ticker = Ticker()
 
     var dispatch: ((Intent) -> Void)?
+    /// The frame's square moved (for the trace).
+    var onLayout: (() -> Void)?
+    /// The frame's square in the area's coordinates.
+    private(set) var square = (x: 0.0, y: 0.0, size: 0.0)
 
     private var frames: MorphFrames?
     private var image = GrayImage(side: 28)
@@ -36,7 +40,7 @@ final class MorphView {
         box.append(caption)
 
         area.setExpand(horizontal: true, vertical: true)
-        area.setContentSize(width: 168, height: 168)
+        area.setContentSize(width: 112, height: 112)
         area.addClass("morph-area")
         area.setFocusable(true)
         area.setAccessibleLabel("Morph")
@@ -68,24 +72,27 @@ final class MorphView {
             self.dispatch?(.setMorphDigit(self.toDigit.selected))
         }
         row1.append(toDigit)
+        sameStyle.setAccessibleLabel("Same style")
         sameStyle.setTooltip("Keep the first frame's latent vector: only the digit changes")
         sameStyle.onToggled { [weak self] on in self?.dispatch?(.setMorphSameStyle(on)) }
         row1.append(sameStyle)
+        box.append(row1)
+        let rowB = Box(vertical: false, spacing: 8)
         newEnd.setTooltip("Another sample for the last frame")
         newEnd.setAccessibleLabel("New end sample")
         newEnd.onClicked { [weak self] in self?.dispatch?(.newMorphEnd) }
-        row1.append(newEnd)
+        rowB.append(newEnd)
         let framesLabel = Label("_Frames", mnemonic: true)
         framesLabel.setMnemonicWidget(frameCount)
-        row1.append(framesLabel)
+        rowB.append(framesLabel)
         frameCount.setItems(MorphEnd.frameChoices.map(String.init))
         frameCount.setAccessibleLabel("Frames")
         frameCount.onSelectedChanged { [weak self] in
             guard let self, MorphEnd.frameChoices.indices.contains(self.frameCount.selected) else { return }
             self.dispatch?(.setMorphFrames(MorphEnd.frameChoices[self.frameCount.selected]))
         }
-        row1.append(frameCount)
-        box.append(row1)
+        rowB.append(frameCount)
+        box.append(rowB)
 
         let row2 = Box(vertical: false, spacing: 8)
         play.setAccessibleLabel("Pause")
@@ -120,12 +127,18 @@ final class MorphView {
         restartTicker()
     }
 
+    /// In a small window the caption goes (the page's accessible description keeps it).
+    func setCompact(_ compact: Bool) { caption.setVisible(!compact) }
+
     func render(_ state: AppState) {
         let morph = state.currentMorph
         toDigit.setSelected(morph.toDigit)
         sameStyle.setActive(morph.sameStyle)
         frameCount.setSelected(MorphEnd.frameChoices.firstIndex(of: morph.frames) ?? 1)
         speed.setSelected(MorphEnd.speeds.firstIndex(of: state.morphEnd.speed) ?? 2)
+        toDigit.setInnerButtonLabel("Last digit: \(morph.toDigit)")
+        frameCount.setInnerButtonLabel("Frames: \(morph.frames)")
+        speed.setInnerButtonLabel("Speed: \(state.morphEnd.speed == 1 ? "1" : "\(state.morphEnd.speed)") times")
         let end = morph.sameStyle ? "the same style" : "seed \(morph.toSeed)"
         caption.setText("From \(morph.fromDigit) (seed \(morph.fromSeed)) to \(morph.toDigit) (\(end)), \(morph.frames) frames; "
                         + "the latent vector follows a spherical path and the digit condition blends")
@@ -207,6 +220,10 @@ final class MorphView {
         let size = Double(min(width, height))
         let fitted = size >= 28 ? (size / 28).rounded(.down) * 28 : size
         let x = ((Double(width) - fitted) / 2).rounded(.down), y = ((Double(height) - fitted) / 2).rounded(.down)
+        if (x, y, fitted) != square {
+            square = (x, y, fitted)
+            onLayout?()
+        }
         if frames != nil {
             painter.paint(image, x: x, y: y, size: fitted, radius: min(8, fitted / 16))
         } else {

@@ -9,6 +9,10 @@ final class StyleRowView {
     private let caption = Label("Same style, every digit")
     /// A digit was picked.
     var onPick: ((Int) -> Void)?
+    /// The cells moved (for the trace).
+    var onLayout: (() -> Void)?
+    /// Where the cells are, in the area's coordinates.
+    var cells: [CanvasLayout.Cell] { layout.cells }
 
     private var images: [GrayImage] = []
     private var row: StyleRow?
@@ -38,6 +42,12 @@ final class StyleRowView {
         }, move: { _, _ in })
         area.addKeyController { [weak self] press in self?.key(press) ?? false }
         box.append(area)
+    }
+
+    /// In a small window the caption goes (the tooltip and accessible name keep saying it).
+    func setCompact(_ compact: Bool) {
+        caption.setVisible(!compact)
+        area.setContentSize(width: 10 * 28, height: compact ? 40 : 56)
     }
 
     func render(_ state: AppState) {
@@ -78,7 +88,10 @@ final class StyleRowView {
         let count = max(images.count, 10)
         let current = CanvasLayout(count: count, side: images.first?.side ?? 28, width: Double(width),
                                    height: Double(height), gap: StyleRowView.gap)
-        layout = current
+        if current != layout {
+            layout = current
+            onLayout?()
+        }
         for (i, cell) in current.cells.enumerated() {
             let radius = min(4, cell.size / 8)
             if i < images.count, row != nil {

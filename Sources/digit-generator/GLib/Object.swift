@@ -109,6 +109,8 @@ class Widget: GObjectRef {
     func setAccessibleLabel(_ text: String) { dg_accessible_set_label(widget, text) }
     func setAccessibleDescription(_ text: String) { dg_accessible_set_description(widget, text) }
     func setAccessibleValueText(_ text: String) { dg_accessible_set_value_text(widget, text) }
+    /// Hides this widget and its descendants from assistive technologies (or shows them).
+    func setAccessibleHidden(_ hidden: Bool) { dg_accessible_set_hidden(widget, hidden ? 1 : 0) }
 
     /// Names the focusable toggle button inside this widget (a GtkDropDown's or
     /// GtkMenuButton's), which GTK 4.8 otherwise announces as "GtkToggleButton".

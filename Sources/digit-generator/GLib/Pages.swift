@@ -6,7 +6,11 @@ import CGtkShim
 
 /// AdwViewStack: named pages with a title and an icon, shown one at a time.
 final class ViewStack: Widget {
-    init() { super.init(adw_view_stack_new()) }
+    init() {
+        super.init(adw_view_stack_new())
+        // Each page asks for its own height: a tall page does not make the others taller.
+        adw_view_stack_set_vhomogeneous(opaque(widget), 0)
+    }
 
     func add(_ child: Widget, name: String, title: String, iconName: String) {
         adw_view_stack_add_titled_with_icon(opaque(widget), child.widget, name, title, iconName)
@@ -38,6 +42,24 @@ final class ViewSwitcherTitle: Widget {
 
     /// Whether the title (not the switcher) is shown: the header is too narrow for it.
     var titleVisible: Bool { adw_view_switcher_title_get_title_visible(opaque(widget)) != 0 }
+
+    /// Hides the switcher inside from assistive technologies while the title replaces it
+    /// (GTK 4.8 still reports the squeezed-out child).
+    func hideSqueezedSwitcher() {
+        let hidden = titleVisible
+        func visit(_ w: UnsafeMutablePointer<GtkWidget>) {
+            if String(cString: dg_type_name(w)) == "AdwViewSwitcher" {
+                dg_accessible_set_hidden(w, hidden ? 1 : 0)
+                return
+            }
+            var child = gtk_widget_get_first_child(w)
+            while let c = child {
+                visit(c)
+                child = gtk_widget_get_next_sibling(c)
+            }
+        }
+        visit(widget)
+    }
     func onTitleVisibleChanged(_ body: @escaping () -> Void) { onNotify("title-visible", body) }
 }
 
