@@ -161,12 +161,20 @@ struct Generate: ParsableCommand {
             throw ValidationError("\(file): the view uses \(s.direction.phrase), which these weights (latent size \(catalog.latent)) do not have")
         }
         let scale = self.scale ?? saved.scale
-        let job = ViewExport.job(view: saved.view, scale: scale, path: out, catalog: catalog, weightsDigest: digest)
+        let job = ViewExport.job(view: saved.view, page: saved.page, scale: scale, path: out, catalog: catalog,
+                                 weightsDigest: digest)
         try ViewExport.write(job, decoder: QueryDecoder(model: model))
         let v = saved.view
-        print("wrote \(out): the view of \(file) (digit \(v.digit), seed \(v.seed), temperature \(String(hundredths: v.temperature)), "
+        let what: String
+        switch saved.page {
+        case .samples: what = "\(ViewSettings.sampleCount) images"
+        case .sameStyle: what = "the first sample as each digit 0-9"
+        case .map(let size): what = "a \(size) x \(size) map"
+        }
+        print("wrote \(out): the view of \(file) (digit \(v.digit)" + (v.style.map { " in the style of a \($0)" } ?? "")
+              + ", seed \(v.seed), temperature \(String(hundredths: v.temperature)), "
               + v.sliders.map { "\($0.direction.phrase) \(String(signedTenths: $0.offset))" }.joined(separator: ", ")
-              + "), \(v.sliders.count > 0 ? ViewSettings.sampleCount : 0) images at scale \(scale)")
+              + "), \(what) at scale \(scale)")
         print("weights: \(weightsPath)")
     }
 }

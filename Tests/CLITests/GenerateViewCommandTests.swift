@@ -13,14 +13,53 @@ final class GenerateViewCommandTests: XCTestCase {
     func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
 
     /// A view written by the code path the app's Save uses, with the shipped weights.
-    func saveView(_ view: ViewSettings, scale: Int, to file: String) throws -> String {
+    func saveView(_ view: ViewSettings, page: SavedPage = .samples, scale: Int, to file: String) throws -> String {
         let weights = try Resources.defaultWeightsPath()
         let model = try WeightsFile.load(path: weights)
         let catalog = DirectionCatalog.build(model: model)
         let digest = try WeightsDigest.sha256(path: weights)
-        try ViewExport.write(ViewExport.job(view: view, scale: scale, path: file, catalog: catalog, weightsDigest: digest),
+        try ViewExport.write(ViewExport.job(view: view, page: page, scale: scale, path: file, catalog: catalog,
+                                            weightsDigest: digest),
                              decoder: QueryDecoder(model: model))
         return weights
+    }
+
+    /// The map and the same-style row (in another digit's style) come back byte for byte too.
+    func testReproducesASavedMapAndSameStyleRow() throws {
+        let view = ViewSettings(digit: 8, seed: 77, temperature: 0.9, prior: .fitted,
+                                sliders: [SliderSetting(direction: .principal(0), offset: 0.5),
+                                          SliderSetting(direction: .principal(2), offset: -1)], style: 3)
+        for (page, size, text) in [(SavedPage.map(size: 15), [420, 420], "a 15 x 15 map"),
+                                   (.sameStyle, [280, 28], "the first sample as each digit 0-9")] {
+            let saved = path("saved-\(page.token).png")
+            _ = try saveView(view, page: page, scale: 1, to: saved)
+            let copy = path("copy-\(page.token).png")
+            let r = try CLIRunner.run(["generate", "--view", saved, "--out", copy])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stdout.contains("digit 8 in the style of a 3, seed 77"), r.stdout)
+            XCTAssertTrue(r.stdout.contains(text), r.stdout)
+            let a = try PNG.readGray(path: saved)
+            XCTAssertEqual([a.width, a.height], size)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: saved)), try Data(contentsOf: URL(fileURLWithPath: copy)),
+                           "\(page.token): the same file")
+        }
+        // The map's centre cell is the first sample at offset 0 (both offsets are left out of the map).
+        let map = try PNG.readGray(path: path("saved-map.png"))
+        var plain = view
+        plain.sliders[0].offset = 0
+        plain.sliders[1].offset = 0
+        _ = try saveView(plain, scale: 1, to: path("plain.png"))
+        let samples = try PNG.readGray(path: path("plain.png"))
+        for y in 0..<28 { for x in 0..<28 {
+            XCTAssertEqual(map.pixels[(7 * 28 + y) * 420 + 7 * 28 + x], samples.pixels[y * 140 + x])
+        } }
+        // The same-style row's 8 is the first sample (one grey level: a batch of 10, not 5).
+        let row = try PNG.readGray(path: path("saved-same-style.png"))
+        _ = try saveView(view, scale: 1, to: path("moved.png"))
+        let moved = try PNG.readGray(path: path("moved.png"))
+        for y in 0..<28 { for x in 0..<28 {
+            XCTAssertLessThanOrEqual(abs(Int(row.pixels[y * 280 + 8 * 28 + x]) - Int(moved.pixels[y * 140 + x])), 1)
+        } }
     }
 
     func testReproducesASavedViewByteForByte() throws {

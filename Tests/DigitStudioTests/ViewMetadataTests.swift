@@ -111,4 +111,30 @@ final class ViewMetadataTests: XCTestCase {
             XCTAssertEqual((e as? PNGError)?.description, "cannot read PNG junk: not a PNG file (bad signature)")
         }
     }
+
+    func testPagesAndTheStyleDigitRoundTripAndBadOnesAreNamed() throws {
+        let digest = String(repeating: "ab", count: 32)
+        let view = ViewSettings(digit: 8, seed: 5, style: 3)
+        for page in [SavedPage.samples, .sameStyle, .map(size: 11), .map(size: 25)] {
+            let entries = ViewMetadata.entries(view: view, scale: 2, weightsDigest: digest, page: page)
+            let saved = try ViewMetadata.parse(entries)
+            XCTAssertEqual(saved.view, view)
+            XCTAssertEqual(saved.page, page)
+        }
+        func replaced(_ key: String, _ value: String?, page: SavedPage = .map(size: 11)) -> [ViewMetadata.Entry] {
+            var e = ViewMetadata.entries(view: view, scale: 2, weightsDigest: digest, page: page)
+            e.removeAll { $0.key == key }
+            if let value { e.append(ViewMetadata.Entry(key, value)) }
+            return e
+        }
+        func message(_ entries: [ViewMetadata.Entry]) -> String? {
+            do { _ = try ViewMetadata.parse(entries); return nil } catch { return (error as? ViewMetadataError)?.description }
+        }
+        XCTAssertEqual(message(replaced("Map size", "12")), "the view's 'Map size' is '12', expected one of 11, 15, 21, 25")
+        XCTAssertEqual(message(replaced("Map size", nil)), "the view has no 'Map size' entry")
+        XCTAssertEqual(message(replaced("Page", "gallery")), "the view's 'Page' is 'gallery', expected 'samples', 'same-style' or 'map'")
+        XCTAssertEqual(message(replaced("Style digit", "8")), "the view's 'Style digit' is '8', expected a digit 0-9 other than the view's digit")
+        // A file without "Page" is the samples (files saved before pages existed).
+        XCTAssertEqual(try ViewMetadata.parse(replaced("Page", nil, page: .samples)).page, .samples)
+    }
 }

@@ -425,6 +425,27 @@ check "a click on the 8 of the same-style row switches to 8 (title)" style8.png 
     bash -c "t=\$(xdotool getwindowname $WID); echo \"title: \$t\"; [[ \"\$t\" == *8 ]]"
 check "... and every sample changes" "style.png style8.png" $CHECK diff "$WORK/style.png" "$WORK/style8.png" "$X0" "$Y0" "$(layout_field cells)"
 a11y_text "... drawn in the style of the samples before" "in the style of a" style8.png
+# save_as FILE: Ctrl+S (or the given chord), then the path typed into the dialog.
+save_as() {
+    xdotool key --clearmodifiers "${2:-ctrl+s}"
+    local dialog
+    dialog=$(other_window "" 5)
+    [ -n "$dialog" ] || return 1
+    sleep 0.3
+    timeout 5 xdotool windowfocus --sync "$dialog" 2>/dev/null
+    xdotool key --clearmodifiers ctrl+a
+    xdotool type --delay 5 "$1"
+    xdotool key Return
+    for _ in $(seq 50); do [ -s "$1" ] && break; sleep 0.1; done
+    sleep 0.3
+    timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
+}
+save_as "$WORK/style-saved.png" ctrl+shift+s
+if [ -x "$DIGITGEN" ]; then
+    "$DIGITGEN" generate --view "$WORK/style-saved.png" --out "$WORK/style-again.png" > "$WORK/detail.style" 2>&1
+    check "Ctrl+Shift+S saves the same-style row at 8x (2240 x 224), reproduced by digitgen generate --view" "" \
+        bash -c "cat '$WORK/detail.style'; identify -format '%w x %h\n' '$WORK/style-saved.png' | grep -q '^2240 x 224\$' && cmp '$WORK/style-saved.png' '$WORK/style-again.png'"
+fi
 
 xdotool key --clearmodifiers alt+2
 wait_layout map; sleep 0.5
@@ -438,6 +459,13 @@ shot map-corner.png
 a11y_text "a click on the map's top-left cell moves the samples there" "column 1, row 1" map-corner.png
 check "... slider A reads -2 standard deviations" map-corner.png bash -c \
     "/usr/bin/python3 '$HERE/a11y_check.py' --slider 'Slider A' | tee /dev/stderr | grep -q 'value -2.0'"
+
+save_as "$WORK/map-saved.png"
+if [ -x "$DIGITGEN" ]; then
+    "$DIGITGEN" generate --view "$WORK/map-saved.png" --out "$WORK/map-again.png" > "$WORK/detail.map" 2>&1
+    check "Save on the map page writes the 11 x 11 map at 8x (2464 x 2464), reproduced by digitgen generate --view" "" \
+        bash -c "cat '$WORK/detail.map'; identify -format '%w x %h\n' '$WORK/map-saved.png' | grep -q '^2464 x 2464\$' && cmp '$WORK/map-saved.png' '$WORK/map-again.png'"
+fi
 
 xdotool key --clearmodifiers alt+3
 wait_layout morph; sleep 1

@@ -19,15 +19,24 @@ public struct Rendered: Equatable, Sendable {
 
     /// Side by side in one row, each pixel a `scale` x `scale` block, no padding: what Save writes.
     public func strip(scale: Int) -> (width: Int, height: Int, pixels: [UInt8]) {
+        grid(scale: scale, columns: count)
+    }
+
+    /// In rows of `columns` (the last row filled with black), each pixel a `scale` x `scale`
+    /// block, no padding: the map as Save writes it.
+    public func grid(scale: Int, columns: Int) -> (width: Int, height: Int, pixels: [UInt8]) {
         let k = max(1, scale)
-        let width = count * side * k, height = side * k
+        let cols = max(1, min(columns, max(count, 1)))
+        let rows = (count + cols - 1) / cols
+        let width = cols * side * k, height = rows * side * k
         var out = [UInt8](repeating: 0, count: width * height)
         for i in 0..<count {
+            let r = i / cols, c = i % cols
             for y in 0..<side {
                 for x in 0..<side {
                     let v = gray[(i * side + y) * side + x]
                     for dy in 0..<k {
-                        let row = (y * k + dy) * width + (i * side + x) * k
+                        let row = ((r * side + y) * k + dy) * width + (c * side + x) * k
                         for dx in 0..<k { out[row + dx] = v }
                     }
                 }

@@ -6,16 +6,34 @@ import DigitCore
 public enum ViewExport {
     public static func write(_ job: SaveJob, decoder: QueryDecoder) throws {
         let images = try decoder.decode(job.query)
-        let strip = images.strip(scale: job.scale)
+        let strip = images.grid(scale: job.scale, columns: job.columns ?? images.count)
         try PNG.writeGray(path: job.path, width: strip.width, height: strip.height, pixels: strip.pixels,
                           text: job.metadata.map { (key: $0.key, value: $0.value) })
     }
 
     /// The job for `view` saved at `scale` with the weights `info` describes.
-    public static func job(view: ViewSettings, scale: Int, path: String, catalog: DirectionCatalog,
-                           weightsDigest: String) -> SaveJob {
-        SaveJob(path: path, query: view.query(catalog: catalog), scale: scale,
-                metadata: ViewMetadata.entries(view: view, scale: scale, weightsDigest: weightsDigest))
+    public static func job(view: ViewSettings, page: SavedPage = .samples, scale: Int, path: String,
+                           catalog: DirectionCatalog, weightsDigest: String) -> SaveJob {
+        let metadata = ViewMetadata.entries(view: view, scale: scale, weightsDigest: weightsDigest, page: page)
+        switch page {
+        case .samples:
+            return SaveJob(path: path, query: view.query(catalog: catalog), scale: scale, metadata: metadata)
+        case .sameStyle:
+            return SaveJob(path: path, query: view.sameStyleQuery(catalog: catalog, classes: ViewMetadata.classes),
+                           scale: scale, metadata: metadata)
+        case .map(let size):
+            return SaveJob(path: path, query: LatentMap.query(LatentMap.key(view, size: size), catalog: catalog),
+                           scale: scale, metadata: metadata, columns: size)
+        }
+    }
+
+    /// "map-digit-3-seed-42.png", "same-style-digit-3-seed-42.png".
+    public static func suggestedName(_ view: ViewSettings, page: SavedPage) -> String {
+        switch page {
+        case .samples: return suggestedName(view)
+        case .sameStyle: return "same-style-" + suggestedName(view)
+        case .map: return "map-" + suggestedName(view)
+        }
     }
 
     /// "digit-3-seed-42.png", "digit-3-seed-42-t0.50.png"; offsets are in the file's text.

@@ -23,7 +23,12 @@ public enum ViewMetadata {
         public let view: ViewSettings
         public let scale: Int
         public let weightsDigest: String
+        /// What the file shows of the view (no "Page" entry: the samples).
+        public var page: SavedPage = .samples
     }
+
+    /// Digits a view's model draws (the same-style row has one image per digit).
+    public static let classes = 10
 
     public static let versionKey = "DigitGen view"
     public static let version = "1"
@@ -31,19 +36,31 @@ public enum ViewMetadata {
     static let maxScale = 64
 
     /// The entries for `view` saved at `scale` with the weights of `weightsDigest`.
-    public static func entries(view: ViewSettings, scale: Int, weightsDigest: String) -> [Entry] {
-        var out = [Entry(versionKey, version),
-                   Entry("Digit", String(view.digit)),
+    public static func entries(view: ViewSettings, scale: Int, weightsDigest: String,
+                               page: SavedPage = .samples) -> [Entry] {
+        var out = [Entry(versionKey, version)]
+        if page != .samples { out.append(Entry("Page", page.token)) }
+        if case .map(let size) = page { out.append(Entry("Map size", String(size))) }
+        out += [Entry("Digit", String(view.digit)),
                    Entry("Seed", String(view.seed)),
                    Entry("Temperature", String(hundredths: view.temperature)),
                    Entry("Prior", view.prior.rawValue)]
+        if let style = view.style { out.append(Entry("Style digit", String(style))) }
         for (i, s) in view.sliders.enumerated() where i < sliderNames.count {
             out.append(Entry("Slider \(sliderNames[i]) direction", s.direction.token))
             out.append(Entry("Slider \(sliderNames[i]) offset", signedHundredths(s.offset)))
         }
         out.append(Entry("Scale", String(scale)))
         out.append(Entry("Weights SHA-256", weightsDigest))
-        out.append(Entry("Description", AppState.describe(view)
+        let what: String
+        switch page {
+        case .samples: what = AppState.describe(view)
+        case .sameStyle: what = "The first of " + AppState.describe(view).prefix(1).lowercased()
+            + AppState.describe(view).dropFirst() + ", drawn as each digit 0 to 9"
+        case .map(let size): what = "A \(size) x \(size) map of the first of " + AppState.describe(view).prefix(1).lowercased()
+            + AppState.describe(view).dropFirst() + ", over -2 to +2 standard deviations along both slider directions"
+        }
+        out.append(Entry("Description", what
                          + ". Saved by Digit Generator; reproduce with: digitgen generate --view FILE.png --out COPY.png"))
         return out
     }
@@ -51,7 +68,7 @@ public enum ViewMetadata {
     /// Reads a view from text chunks; throws `ViewMetadataError` naming the first problem.
     public static func parse(_ entries: [Entry]) throws -> SavedView {
         var fields: [String: String] = [:]
-        let known: Set<String> = [versionKey, "Digit", "Seed", "Temperature", "Prior", "Slider A direction",
+        let known: Set<String> = [versionKey, "Page", "Map size", "Style digit", "Digit", "Seed", "Temperature", "Prior", "Slider A direction",
                                   "Slider A offset", "Slider B direction", "Slider B offset", "Scale", "Weights SHA-256"]
         for e in entries where known.contains(e.key) {
             guard fields[e.key] == nil else { throw ViewMetadataError.duplicate(e.key) }
@@ -109,8 +126,29 @@ public enum ViewMetadata {
         guard digest.utf8.count == 64, digest.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
             throw invalid("Weights SHA-256", digest, "64 lowercase hexadecimal digits")
         }
-        return SavedView(view: ViewSettings(digit: digit, seed: seed, temperature: t, prior: prior, sliders: sliders),
-                         scale: scale, weightsDigest: digest)
+        var style: Int?
+        if let styleText = fields["Style digit"] {
+            guard let d = plainInteger(styleText), (0...9).contains(d), d != digit else {
+                throw invalid("Style digit", styleText, "a digit 0-9 other than the view's digit")
+            }
+            style = d
+        }
+        var page = SavedPage.samples
+        switch fields["Page"] {
+        case nil, "samples"?: break
+        case "same-style"?: page = .sameStyle
+        case "map"?:
+            let sizeText = try field("Map size")
+            guard let size = plainInteger(sizeText), LatentMap.sizes.contains(size) else {
+                throw invalid("Map size", sizeText, "one of " + LatentMap.sizes.map(String.init).joined(separator: ", "))
+            }
+            page = .map(size: size)
+        case let other?:
+            throw invalid("Page", other, "'samples', 'same-style' or 'map'")
+        }
+        return SavedView(view: ViewSettings(digit: digit, seed: seed, temperature: t, prior: prior, sliders: sliders,
+                                            style: style),
+                         scale: scale, weightsDigest: digest, page: page)
     }
 
     /// "+1.20", "-0.05", "+0.00".

@@ -50,6 +50,8 @@ public enum Intent: Equatable, Sendable {
     // Saving.
     /// Save the view to `path` at `scale` (nil: the current save scale).
     case save(path: String, scale: Int?)
+    /// Save the same-style row of the view to `path` (nil scale: the current save scale).
+    case saveStyleRow(path: String, scale: Int?)
     /// Export the morph shown as an animated GIF at `scale` (nil: the current save scale).
     case exportMorph(path: String, scale: Int?)
     case saved(path: String)
@@ -107,12 +109,33 @@ public enum Effect: Equatable, Sendable {
     case log(String)
 }
 
-/// A PNG to write: the images of `query` at `scale`, with `metadata` in text chunks.
+/// A PNG to write: the images of `query` at `scale`, `columns` to a row (nil: all in one
+/// row), with `metadata` in text chunks.
 public struct SaveJob: Equatable, Sendable {
     public let path: String
     public let query: LatentQuery
     public let scale: Int
     public let metadata: [ViewMetadata.Entry]
+    public var columns: Int? = nil
+}
+
+/// What a saved PNG shows of a view.
+public enum SavedPage: Equatable, Sendable {
+    /// The five samples.
+    case samples
+    /// The first sample as every digit.
+    case sameStyle
+    /// The latent map, `size` cells a side.
+    case map(size: Int)
+
+    /// The token in the file ("samples", "same-style", "map").
+    public var token: String {
+        switch self {
+        case .samples: return "samples"
+        case .sameStyle: return "same-style"
+        case .map: return "map"
+        }
+    }
 }
 
 /// An animated GIF to write: `morph` at `fps`, each frame scaled by `scale`.

@@ -176,15 +176,10 @@ enum Reducer {
             if lane == .samples { message(&s, "Cannot draw the images: \(text)") }
 
         case .save(let path, let scale):
-            guard let info = s.info else { return }
-            let k = scale ?? s.saveScale
-            guard (1...64).contains(k) else {
-                message(&s, "Cannot save at scale \(k): choose 1 to 64")
-                return
-            }
-            s.saveScale = k
-            effects.append(.save(SaveJob(path: path, query: s.view.query(catalog: info.catalog), scale: k,
-                                         metadata: ViewMetadata.entries(view: s.view, scale: k, weightsDigest: info.digest))))
+            let page: SavedPage = s.page == .map ? .map(size: s.mapSize) : .samples
+            save(path: path, scale: scale, page: page, &s, &effects)
+        case .saveStyleRow(let path, let scale):
+            save(path: path, scale: scale, page: .sameStyle, &s, &effects)
         case .exportMorph(let path, let scale):
             guard s.info != nil else { return }
             let k = scale ?? s.saveScale
@@ -224,6 +219,18 @@ enum Reducer {
     }
 
     // MARK: - View changes
+
+    private static func save(path: String, scale: Int?, page: SavedPage, _ s: inout AppState, _ effects: inout [Effect]) {
+        guard let info = s.info else { return }
+        let k = scale ?? s.saveScale
+        guard (1...64).contains(k) else {
+            message(&s, "Cannot save at scale \(k): choose 1 to 64")
+            return
+        }
+        s.saveScale = k
+        effects.append(.save(ViewExport.job(view: s.view, page: page, scale: k, path: path, catalog: info.catalog,
+                                            weightsDigest: info.digest)))
+    }
 
     private static func setTemperature(_ t: Float, _ s: inout AppState, _ effects: inout [Effect]) {
         guard s.view.temperature != t else { return }

@@ -62,6 +62,7 @@ final class DigitApplication {
         }
         app.setAccels("app.quit", ["<Control>q"])
         app.setAccels("win.save", ["<Control>s"])
+        app.setAccels("win.save-style-row", ["<Control><Shift>s"])
         app.setAccels("win.new-samples", ["<Control>r", "F5"])
         app.setAccels("win.toggle-fullscreen", ["F11"])
         app.setAccels("win.show-help-overlay", ["<Control>question"])

@@ -56,7 +56,7 @@ final class MainWindow {
         newSamples.setTooltip("Five new samples of the digit (Ctrl+R, F5)")
         header.packStart(newSamples)
         let menu = MenuButton(iconName: "open-menu-symbolic", sections: [
-            [("_Save Image…", "win.save")],
+            [("_Save Image…", "win.save"), ("Save Same-St_yle Row…", "win.save-style-row")],
             [("_Keyboard Shortcuts", "win.show-help-overlay"), ("_About Digit Generator", "app.about"), ("_Quit", "app.quit")],
         ])
         menu.setTooltip("Main Menu")
@@ -188,6 +188,7 @@ final class MainWindow {
         window.addIntAction("select-digit", state: core.store.state.view.digit) { digit in dispatch(.selectDigit(digit)) }
         window.addAction("new-samples") { dispatch(.newSamples) }
         window.addAction("save") { [weak self] in self?.save() }
+        window.addAction("save-style-row") { [weak self] in self?.saveStyleRow() }
         window.addAction("toggle-fullscreen") { [weak self] in self?.window.toggleFullscreen() }
         window.addStringAction("open-file") { [weak self] path in self?.window.showFile(path) }
         window.addStringAction("show-page") { name in
@@ -252,9 +253,25 @@ final class MainWindow {
             core.store.dispatch(.save(path: path, scale: nil))
             return
         }
-        SaveDialog.run(parent: window, title: "Save Image", suggestedName: ViewExport.suggestedName(state.view),
+        let page: SavedPage = state.page == .map ? .map(size: state.mapSize) : .samples
+        SaveDialog.run(parent: window, title: state.page == .map ? "Save Map" : "Save Image",
+                       suggestedName: ViewExport.suggestedName(state.view, page: page),
                        scales: [1, 2, 4, 8, 16], defaultScale: state.saveScale) { [weak core] path, scale in
             core?.store.dispatch(.save(path: path, scale: scale))
+        }
+    }
+
+    /// The first sample as every digit, with the view in the PNG's text chunks.
+    private func saveStyleRow() {
+        let state = core.store.state
+        guard state.info != nil else { return }
+        if let path = ProcessInfo.processInfo.environment["DIGITGEN_SAVE_PATH"], !path.isEmpty {
+            core.store.dispatch(.saveStyleRow(path: path, scale: nil))
+            return
+        }
+        SaveDialog.run(parent: window, title: "Save Same-Style Row", suggestedName: ViewExport.suggestedName(state.view, page: .sameStyle),
+                       scales: [1, 2, 4, 8, 16], defaultScale: state.saveScale) { [weak core] path, scale in
+            core?.store.dispatch(.saveStyleRow(path: path, scale: scale))
         }
     }
 
@@ -287,7 +304,7 @@ final class MainWindow {
             if previous?.model != s.model { showError(failure) }
         }
         let ready = s.info != nil
-        for name in ["select-digit", "new-samples", "save"] { window.setActionEnabled(name, ready) }
+        for name in ["select-digit", "new-samples", "save", "save-style-row"] { window.setActionEnabled(name, ready) }
         window.setActionState("select-digit", int: s.view.digit)
         if ready {
             window.setTitle("\(MainWindow.appName) — \(s.view.digit)")

@@ -8,6 +8,7 @@ FuzzDriver.run { bytes in
     guard let chunks = try? PNG.decodeText(bytes, path: "fuzz-input") else { return }
     let entries = chunks.map { ViewMetadata.Entry($0.key, $0.value) }
     guard let saved = try? ViewMetadata.parse(entries) else { return }
-    let again = ViewMetadata.entries(view: saved.view, scale: saved.scale, weightsDigest: saved.weightsDigest)
-    precondition((try? ViewMetadata.parse(again))?.view == saved.view, "saved view does not round-trip")
+    let again = ViewMetadata.entries(view: saved.view, scale: saved.scale, weightsDigest: saved.weightsDigest,
+                                     page: saved.page)
+    precondition((try? ViewMetadata.parse(again)) == saved, "saved view does not round-trip")
 }
