@@ -135,6 +135,7 @@ final class MainWindow {
         canvas.onLayout = { [weak self] _ in self?.traceLayout() }
         styleRow.onLayout = { [weak self] in self?.traceLayout() }
         mapView.onLayout = { [weak self] in self?.traceLayout() }
+        mapView.onDrawn = { [weak self] revision in self?.trace.frameDrawn(generation: revision) }
         morphView.onLayout = { [weak self] in self?.traceLayout() }
         window.addKeyController(capture: true) { [weak self] press in self?.globalKey(press) ?? false }
         window.onResize { [weak self] in
@@ -358,7 +359,7 @@ final class MainWindow {
 
     private func traceIntent(_ intent: Intent, _ old: AppState, _ new: AppState) {
         switch intent {
-        case .setOffset, .setTemperature, .sliderKey, .temperatureKey:
+        case .setOffset, .setOffsets, .setTemperature, .sliderKey, .temperatureKey:
             if new.viewRevision != old.viewRevision { trace.sliderChanged(generation: new.viewRevision) }
         case .modelLoaded(let info):
             trace.milestone("model, its digest and directions loaded")

@@ -14,6 +14,9 @@ final class MapView {
     /// Arrow keys: slider 0 (left/right) or 1 (up/down), one step.
     var onKey: ((Int, SliderKey) -> Void)?
     var onSize: ((Int) -> Void)?
+    /// Called from the draw function with the view revision whose offsets it marked.
+    var onDrawn: ((Int) -> Void)?
+    private var revision = 0
     /// The map moved or changed size (for the trace).
     var onLayout: (() -> Void)?
     /// The map's square in the area's coordinates, and its cells per side.
@@ -78,6 +81,7 @@ final class MapView {
 
     func render(_ state: AppState) {
         sizes.setSelected(LatentMap.sizes.firstIndex(of: state.mapSize) ?? 0)
+        revision = state.viewRevision
         sizes.setInnerButtonLabel("Map size: \(state.mapSize) by \(state.mapSize)")
         let v = state.view
         let a = v.sliders.first?.offset ?? 0, b = v.sliders.count > 1 ? v.sliders[1].offset : 0
@@ -155,5 +159,6 @@ final class MapView {
         if area.hasFocus {
             painter.outline(x: square.x, y: square.y, width: fitted, height: fitted, lineWidth: 2, color: (0.21, 0.52, 0.89))
         }
+        onDrawn?(revision)
     }
 }
