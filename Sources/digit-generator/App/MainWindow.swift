@@ -255,9 +255,11 @@ final class MainWindow {
             return
         }
         let page: SavedPage = state.page == .map ? .map(size: state.mapSize) : .samples
+        let side = state.page == .map ? 28 * state.mapSize : 0
         SaveDialog.run(parent: window, title: state.page == .map ? "Save Map" : "Save Image",
                        suggestedName: ViewExport.suggestedName(state.view, page: page),
-                       scales: [1, 2, 4, 8, 16], defaultScale: state.saveScale) { [weak core] path, scale in
+                       scales: [1, 2, 4, 8, 16], defaultScale: state.saveScale,
+                       baseSize: side > 0 ? (side, side) : (140, 28)) { [weak core] path, scale in
             core?.store.dispatch(.save(path: path, scale: scale))
         }
     }
@@ -271,7 +273,7 @@ final class MainWindow {
             return
         }
         SaveDialog.run(parent: window, title: "Save Same-Style Row", suggestedName: ViewExport.suggestedName(state.view, page: .sameStyle),
-                       scales: [1, 2, 4, 8, 16], defaultScale: state.saveScale) { [weak core] path, scale in
+                       scales: [1, 2, 4, 8, 16], defaultScale: state.saveScale, baseSize: (280, 28)) { [weak core] path, scale in
             core?.store.dispatch(.saveStyleRow(path: path, scale: scale))
         }
     }
@@ -284,7 +286,7 @@ final class MainWindow {
         }
         let m = state.currentMorph
         SaveDialog.run(parent: window, title: "Export Morph", suggestedName: "morph-\(m.fromDigit)-to-\(m.toDigit).gif",
-                       scales: [1, 2, 4, 8, 16], defaultScale: min(state.saveScale, 16)) { [weak core] path, scale in
+                       scales: [1, 2, 4, 8, 16], defaultScale: min(state.saveScale, 16), baseSize: (28, 28)) { [weak core] path, scale in
             core?.store.dispatch(.exportMorph(path: path, scale: scale))
         }
     }

@@ -38,7 +38,7 @@ enum SaveDialog {
     /// `scales` become a "Scale" choice in the dialog (`defaultScale` selected); `done` gets
     /// the path and the chosen scale.
     static func run(parent: Window, title: String, suggestedName: String, scales: [Int], defaultScale: Int,
-                    _ done: @escaping (String, Int) -> Void) {
+                    baseSize: (width: Int, height: Int) = (140, 28), _ done: @escaping (String, Int) -> Void) {
         guard let native = gtk_file_chooser_native_new(title, cast(parent.widget), GTK_FILE_CHOOSER_ACTION_SAVE,
                                                        "_Save", "_Cancel") else { return }
         gtk_native_dialog_set_modal(cast(native), 1)
@@ -47,7 +47,7 @@ enum SaveDialog {
         // gtk_file_chooser_set_choice said.
         let ordered = [defaultScale] + scales.filter { $0 != defaultScale }
         let ids = ordered.map { String($0) }
-        let labels = ordered.map { "\($0)× (\(140 * $0) × \(28 * $0) px)" }
+        let labels = ordered.map { "\($0)× (\(baseSize.width * $0) × \(baseSize.height * $0) px)" }
         withCStringArray(ids) { idp in
             withCStringArray(labels) { lp in
                 gtk_file_chooser_add_choice(native, "scale", "Scale", UnsafeMutablePointer(mutating: idp), UnsafeMutablePointer(mutating: lp))
@@ -67,5 +67,37 @@ enum SaveDialog {
             done(String(cString: path), scale)
         }
         gtk_native_dialog_show(cast(native))
+    }
+}
+
+/// A message dialog with a one-line text entry (AdwMessageDialog with an extra child): "Open
+/// View" asks for a view text. `done` gets the text when the person confirms.
+enum TextPromptDialog {
+    static func run(parent: Window, heading: String, body: String, placeholder: String, confirm: String,
+                    _ done: @escaping (String) -> Void) {
+        let dialog = adw_message_dialog_new(cast(parent.widget), heading, body)!
+        let entry = gtk_entry_new()!
+        gtk_entry_set_placeholder_text(cast(entry), placeholder)
+        gtk_entry_set_activates_default(cast(entry), 1)
+        dg_accessible_set_label(entry, heading)
+        adw_message_dialog_set_extra_child(cast(dialog), entry)
+        adw_message_dialog_add_response(cast(dialog), "cancel", "_Cancel")
+        adw_message_dialog_add_response(cast(dialog), "open", confirm)
+        adw_message_dialog_set_response_appearance(cast(dialog), "open", ADW_RESPONSE_SUGGESTED)
+        adw_message_dialog_set_default_response(cast(dialog), "open")
+        adw_message_dialog_set_close_response(cast(dialog), "cancel")
+        typealias Handler = (String) -> Void
+        let trampoline: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Void = {
+            _, response, data in ClosureBox<Handler>.from(data)(response.map { String(cString: $0) } ?? "")
+        }
+        let handler: Handler = { response in
+            guard response == "open" else { return }
+            let text = string(gtk_editable_get_text(opaque(entry))) ?? ""
+            done(text)
+        }
+        g_signal_connect_data(rawPointer(dialog), "response", unsafeBitCast(trampoline, to: GCallback.self),
+                              ClosureBox<Handler>(handler).retainedPointer(), releaseClosureBox, GConnectFlags(rawValue: 0))
+        gtk_window_present(cast(dialog))
+        gtk_widget_grab_focus(entry)
     }
 }
