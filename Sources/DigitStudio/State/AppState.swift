@@ -31,7 +31,9 @@ public struct AppState: Equatable, Sendable {
     /// State of the generator of new seeds (SplitMix64), so that reduce stays a pure function.
     public var seedStream: UInt64
     /// Scale of saved images (pixels per model pixel).
-    public var saveScale = 8
+    public var saveScale = AppState.defaultSaveScale
+    /// The scale of saved images until the person picks another (Save Image… offers 1-16).
+    public static let defaultSaveScale = 8
     public var nextMessageID = 1
     /// Whether `view` came from the remembered state (it keeps its own temperature).
     public var viewIsRemembered = false

@@ -304,12 +304,12 @@ enum Reducer {
         if !(0...ViewSettings.maxTemperature).contains(view.temperature) { return "temperature \(view.temperature)" }
         if view.sliders.count != ViewSettings.defaultSliders.count { return "\(view.sliders.count) sliders" }
         for s in view.sliders {
-            if !info.catalog.contains(s.direction) { return "no \(s.direction.phrase)" }
+            if !info.catalog.contains(s.direction) { return "no \(s.direction.phrase.prefix(40))" }
             if abs(s.offset) > ViewSettings.offsetRange || ViewSettings.snapOffset(s.offset) != s.offset {
                 return "offset \(s.offset)"
             }
         }
-        if view.sliders[0].direction == view.sliders[1].direction { return "both sliders on \(view.sliders[0].direction.phrase)" }
+        if view.sliders[0].direction == view.sliders[1].direction { return "both sliders on \(view.sliders[0].direction.phrase.prefix(40))" }
         return nil
     }
 
