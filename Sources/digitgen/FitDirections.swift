@@ -11,9 +11,11 @@ struct FitDirections: ParsableCommand {
             Measures each attribute on every training image (slant from image moments, stroke \
             thickness as ink per skeleton length, width and height as 4 standard deviations of \
             the ink) and regresses it, per digit, on the images' encoder means. The unit vector of \
-            each fit is stored as the tensor directions.NAME [10, latent]; the app's direction \
-            menus and `generate --direction NAME=OFFSET` use them. PyTorch still loads the file \
-            with load_state_dict(strict=False).
+            each fit is stored as the tensor directions.NAME [10, latent]; they appear by name in \
+            the app's direction menus and in view texts, for example \
+            `digitgen generate --view 'digit=3 seed=42 slant=+1.50' --out FILE.png` (offsets in \
+            standard deviations of the digit's prior along the direction). PyTorch still loads \
+            the file with load_state_dict(strict=False).
             """)
 
     @OptionGroup var weightsOptions: WeightsOptions

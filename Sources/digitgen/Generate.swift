@@ -12,14 +12,18 @@ struct Generate: ParsableCommand {
             Without --seed a fresh seed is drawn and printed so the result can be reproduced.
             --view FILE.png reads the view that the app's Save stored in a PNG (digit, seed,
             temperature, prior, slider directions and offsets, scale) and writes the same pixels.
+            --view also takes the view as text, what the app's Copy View gives, for example
+            'digit=3 seed=42 t=0.80 prior=fitted slant=+1.20 principal-2=-0.50' (directions:
+            the weights' named ones such as slant, thickness, width, height, or principal-N,
+            dimension-N; offsets in standard deviations, -3 to +3), written at --scale (default 8).
             """)
 
     @Option(name: .long, parsing: .unconditional, help: "Digit to draw, 0-9.")
     var digit: Int?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Reproduce a view saved by the app: a PNG written by its Save (takes the place of --digit and the sampling options).",
-        valueName: "file.png"))
+        "Reproduce a view saved by the app: a PNG written by its Save, or the view as text (takes the place of --digit and the sampling options).",
+        valueName: "file.png|text"))
     var view: String?
 
     @Option(name: .long, parsing: .unconditional, help: "Number of images, 1-10000.")
@@ -139,42 +143,59 @@ struct Generate: ParsableCommand {
     }
 
     /// --view: the saved view's images, written as the app writes them (same pixels, same
-    /// text chunks), at the saved scale unless --scale says otherwise.
-    private func runView(_ file: String) throws {
-        let entries = try PNG.readText(path: file).map { ViewMetadata.Entry($0.key, $0.value) }
-        let saved: ViewMetadata.SavedView
-        do { saved = try ViewMetadata.parse(entries) } catch let error as ViewMetadataError {
-            throw ValidationError("\(file): \(error.userMessage)")
-        }
+    /// text chunks), at the saved scale unless --scale says otherwise. `source` is a PNG saved
+    /// by the app or a view text (`digit=3 seed=42 t=0.80 slant=+1.20`, what "Copy view" gives),
+    /// which is written at --scale or the app's default save scale.
+    private func runView(_ source: String) throws {
         let weightsPath = try weightsOptions.resolvedPath()
         let model = try WeightsFile.load(path: weightsPath)
         let digest = try WeightsDigest.sha256(path: weightsPath)
-        if digest != saved.weightsDigest {
-            FileHandle.standardError.write("""
-                digitgen: warning: \(file) was saved with other weights (SHA-256 \(saved.weightsDigest.prefix(12))…, \
-                these are \(digest.prefix(12))…): the images will differ; pass --weights with the weights it was saved with
-
-                """.data(using: .utf8) ?? Data())
-        }
         let catalog = DirectionCatalog.build(model: model, measureEffects: false)
-        for s in saved.view.sliders where !catalog.contains(s.direction) {
-            throw ValidationError("\(file): the view uses \(s.direction.phrase), which these weights (latent size \(catalog.latent)) do not have")
+        let view: ViewSettings, scale: Int, origin: String
+        var page = SavedPage.samples
+        if FileManager.default.fileExists(atPath: source) {
+            let entries = try PNG.readText(path: source).map { ViewMetadata.Entry($0.key, $0.value) }
+            let saved: ViewMetadata.SavedView
+            do { saved = try ViewMetadata.parse(entries) } catch let error as ViewMetadataError {
+                throw ValidationError("\(source): \(error.userMessage)")
+            }
+            if digest != saved.weightsDigest {
+                FileHandle.standardError.write("""
+                    digitgen: warning: \(source) was saved with other weights (SHA-256 \(saved.weightsDigest.prefix(12))…, \
+                    these are \(digest.prefix(12))…): the images will differ; pass --weights with the weights it was saved with
+
+                    """.data(using: .utf8) ?? Data())
+            }
+            for s in saved.view.sliders {
+                if let why = catalog.whyMissing(s.direction) { throw ValidationError("\(source): the view uses \(s.direction.phrase.prefix(40)), but \(why)") }
+            }
+            (view, scale, origin, page) = (saved.view, self.scale ?? saved.scale, source, saved.page)
+        } else {
+            guard source.contains("=") else {
+                throw ValidationError("--view \(source.prefix(80)): no such file, and not a view text (key=value pairs such as 'digit=3 seed=42 t=0.80')")
+            }
+            do {
+                let text = try ViewText.parse(source)
+                view = try ViewSettings(viewText: text, catalog: catalog, defaultTemperature: model.defaultTemperature)
+                page = try SavedPage(viewText: text)
+            } catch let error as DigitCoreError {
+                throw ValidationError("--view: \(error.userMessage)")
+            }
+            (scale, origin) = (self.scale ?? AppState.defaultSaveScale, "'\(page.viewText(view))'")
         }
-        let scale = self.scale ?? saved.scale
-        let job = ViewExport.job(view: saved.view, page: saved.page, scale: scale, path: out, catalog: catalog,
-                                 weightsDigest: digest)
+        let job = ViewExport.job(view: view, page: page, scale: scale, path: out, catalog: catalog, weightsDigest: digest)
         try ViewExport.write(job, decoder: QueryDecoder(model: model))
-        let v = saved.view
         let what: String
-        switch saved.page {
+        switch page {
         case .samples: what = "\(ViewSettings.sampleCount) images"
         case .sameStyle: what = "the first sample as each digit 0-9"
         case .map(let size): what = "a \(size) x \(size) map"
         }
-        print("wrote \(out): the view of \(file) (digit \(v.digit)" + (v.style.map { " in the style of a \($0)" } ?? "")
-              + ", seed \(v.seed), temperature \(String(hundredths: v.temperature)), "
-              + v.sliders.map { "\($0.direction.phrase) \(String(signedTenths: $0.offset))" }.joined(separator: ", ")
+        print("wrote \(out): the view of \(origin) (digit \(view.digit)" + (view.style.map { " in the style of a \($0)" } ?? "")
+              + ", seed \(view.seed), temperature \(String(hundredths: view.temperature)), "
+              + view.sliders.map { "\($0.direction.phrase) \(String(signedTenths: $0.offset))" }.joined(separator: ", ")
               + "), \(what) at scale \(scale)")
+        print("view: \(page.viewText(view))")
         print("weights: \(weightsPath)")
     }
 }

@@ -135,4 +135,78 @@ final class GenerateViewCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("was saved with other weights"), r.stderr)
     }
+
+    /// A view on a named direction (stored with the shipped weights): the saved PNG and the
+    /// view's text ("Copy view") both give the same file, byte for byte.
+    func testANamedDirectionViewIsReproducedFromTheFileAndFromItsText() throws {
+        let view = ViewSettings(digit: 3, seed: 42, temperature: 0.8, prior: .fitted,
+                                sliders: [SliderSetting(direction: .named("slant"), offset: 1.5),
+                                          SliderSetting(direction: .principal(1), offset: -0.5)])
+        let saved = path("slant.png")
+        _ = try saveView(view, scale: 8, to: saved)
+        XCTAssertTrue(try PNG.readText(path: saved).contains { $0.key == "Slider A direction" && $0.value == "named-slant" })
+        let copy = path("copy.png")
+        var r = try CLIRunner.run(["generate", "--view", saved, "--out", copy])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "")
+        XCTAssertTrue(r.stdout.contains("digit 3, seed 42, temperature 0.80, slant +1.5, direction 2 -0.5"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("view: view=samples digit=3 seed=42 t=0.80 prior=fitted slant=+1.50 principal-2=-0.50"), r.stdout)
+        let savedBytes = try Data(contentsOf: URL(fileURLWithPath: saved))
+        XCTAssertEqual(savedBytes, try Data(contentsOf: URL(fileURLWithPath: copy)), "the same file, text chunks included")
+
+        // The text, at the app's default save scale (8): the same file again.
+        let fromText = path("text.png")
+        r = try CLIRunner.run(["generate", "--view", view.viewText.description, "--out", fromText])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(savedBytes, try Data(contentsOf: URL(fileURLWithPath: fromText)))
+        // The short form gives the same images; offset 0 along slant is the plain samples.
+        let short = path("short.png")
+        r = try CLIRunner.run(["generate", "--view", "digit=3 seed=42 t=0.8 slant=1.5 principal-2=-0.5", "--out", short])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(savedBytes, try Data(contentsOf: URL(fileURLWithPath: short)))
+        let zero = path("zero.png"), plain = path("plain.png")
+        XCTAssertEqual(try CLIRunner.run(["generate", "--view", "digit=3 seed=42 t=0.8 slant=0", "--scale", "1", "--out", zero]).status, 0)
+        XCTAssertEqual(try CLIRunner.run(["generate", "--digit", "3", "--seed", "42", "--temperature", "0.8", "--scale", "1",
+                                          "--padding", "0", "--out", plain]).status, 0)
+        XCTAssertEqual(try PNG.readGray(path: zero).pixels, try PNG.readGray(path: plain).pixels)
+        // Moving along slant changes the images.
+        let unslanted = path("unslanted.png")
+        XCTAssertEqual(try CLIRunner.run(["generate", "--view", "digit=3 seed=42 t=0.8 slant=0 principal-2=-0.5",
+                                          "--out", unslanted]).status, 0)
+        XCTAssertNotEqual(try PNG.readGray(path: copy).pixels, try PNG.readGray(path: unslanted).pixels)
+    }
+
+    func testViewsNamingADirectionTheWeightsLackAreRefused() throws {
+        let out = path("out.png")
+        var r = try CLIRunner.run(["generate", "--view", "digit=3 seed=42 curl=+1", "--out", out])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--view: 'curl' is neither a view key (view, digit, seed, t, prior, style, size) nor a direction of these "
+                                        + "weights (slant, thickness, width, height, principal-1 to principal-20"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        r = try CLIRunner.run(["generate", "--view", "digit=3 seed=42 slant=1 width=1 height=1", "--out", out])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("the view moves along 3 directions (slant, width, height); it has two sliders"), r.stderr)
+        r = try CLIRunner.run(["generate", "--view", "no-such-file.png", "--out", out])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--view no-such-file.png: no such file, and not a view text"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+
+        // A saved slant view, with weights that have no named directions.
+        let saved = path("slant.png")
+        _ = try saveView(ViewSettings(digit: 4, seed: 3, sliders: [SliderSetting(direction: .principal(0)),
+                                                                   SliderSetting(direction: .named("slant"), offset: 1)]),
+                         scale: 1, to: saved)
+        let other = path("other.safetensors")
+        try WeightsFile.save(CVAE(config: .mnist, seed: 5), to: other, metadata: [:])
+        r = try CLIRunner.run(["generate", "--view", saved, "--weights", other, "--out", out])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("slant.png: the view uses slant, but these weights have no direction slant (they have "
+                                        + "principal-1 to principal-20, dimension-0 to dimension-19; no named directions "
+                                        + "(digitgen fit-directions adds them))"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        r = try CLIRunner.run(["generate", "--view", "digit=4 seed=3 slant=+1", "--weights", other, "--out", out])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("'slant' is neither a view key"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
 }

@@ -241,13 +241,51 @@ final class NamedDirectionTests: XCTestCase {
         return RestyleQualityTests.pearson(ranks(a), ranks(b))
     }
 
+    static func shippedModel() throws -> CVAE {
+        try WeightsFile.load(path: ExplorerCoreTests.repoRoot.appendingPathComponent("resources/\(Resources.weightsFileName)").path)
+    }
+
+    /// Moving -2 to +2 standard deviations (of the digit's prior along the direction) from 16
+    /// samples of each digit: the mean measured attribute of the decoded images must rise with
+    /// rank correlation >= 0.9, for every direction and digit. Returns the lowest correlation.
+    @discardableResult
+    static func checkMonotonic(_ directions: LatentDirections, model: CVAE, label: String,
+                               file: StaticString = #filePath, line: UInt = #line) throws -> Double {
+        let offsets = stride(from: -2.0, through: 2.0, by: 0.5).map { $0 }
+        let c = model.config
+        var worst = (1.0, "")
+        for name in ImageAttributes.names {
+            for digit in 0..<c.classes {
+                let unit = try XCTUnwrap(directions.vector(name, digit: digit), "\(label): no \(name)", file: file, line: line)
+                let sd = LatentDirections.spread(of: unit, digit: digit, prior: model.prior)
+                let base = try model.sampleLatents(digit: digit, count: 16, seed: 11)
+                var means: [Double] = []
+                for t in offsets {
+                    var z = base
+                    for i in 0..<16 { for j in 0..<c.latent { z[i * c.latent + j] += Float(t) * sd * unit[j] } }
+                    let decoded = try model.decode(z: z, labels: [Int](repeating: digit, count: 16))
+                    var sum = 0.0
+                    for i in 0..<16 {
+                        sum += ImageAttributes.measure(Array(decoded[(i * c.pixels)..<((i + 1) * c.pixels)]), side: c.side).value(name)!
+                    }
+                    means.append(sum / 16)
+                }
+                let rho = spearman(offsets, means)
+                if rho < worst.0 { worst = (rho, "\(name) of digit \(digit)") }
+                XCTAssertGreaterThanOrEqual(rho, 0.9, "\(label): \(name), digit \(digit): \(means)", file: file, line: line)
+            }
+        }
+        print(String(format: "named directions (%@): lowest rank correlation %.3f (%@)", label, worst.0, worst.1))
+        return worst.0
+    }
+
+    /// The directions fitted afresh on 6,000 training images.
     func testEachDirectionChangesItsMeasuredAttributeMonotonically() throws {
         let mnist = ExplorerCoreTests.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/mnist").path
         guard FileManager.default.fileExists(atPath: mnist + "/train-images-idx3-ubyte.gz") else {
             throw XCTSkip("MNIST not found at \(mnist); skipping the named-direction check")
         }
-        let model = try WeightsFile.load(path: ExplorerCoreTests.repoRoot
-            .appendingPathComponent("resources/\(Resources.weightsFileName)").path)
+        let model = try Self.shippedModel()
         let images = try IDX.readImages(path: mnist + "/train-images-idx3-ubyte.gz")
         let labels = try IDX.readLabels(path: mnist + "/train-labels-idx1-ubyte.gz")
         let n = 6_000
@@ -258,30 +296,19 @@ final class NamedDirectionTests: XCTestCase {
         }
         let fit = try DirectionFitting.fit(means: encoded.means, labels: train.labels.map(Int.init), attributes: attributes,
                                            classes: 10, latent: 20)
-        let offsets = stride(from: -2.0, through: 2.0, by: 0.5).map { $0 }
-        var worst = (1.0, "")
-        for name in ImageAttributes.names {
-            for digit in 0..<10 {
-                let unit = try XCTUnwrap(fit.directions.vector(name, digit: digit))
-                let sd = LatentDirections.spread(of: unit, digit: digit, prior: model.prior)
-                let base = try model.sampleLatents(digit: digit, count: 16, seed: 11)
-                var means: [Double] = []
-                for t in offsets {
-                    var z = base
-                    for i in 0..<16 { for j in 0..<20 { z[i * 20 + j] += Float(t) * sd * unit[j] } }
-                    let decoded = try model.decode(z: z, labels: [Int](repeating: digit, count: 16))
-                    var sum = 0.0
-                    for i in 0..<16 {
-                        sum += ImageAttributes.measure(Array(decoded[(i * 784)..<((i + 1) * 784)]), side: 28).value(name)!
-                    }
-                    means.append(sum / 16)
-                }
-                let rho = Self.spearman(offsets, means)
-                if rho < worst.0 { worst = (rho, "\(name) of digit \(digit)") }
-                XCTAssertGreaterThanOrEqual(rho, 0.9, "\(name), digit \(digit): \(means)")
-            }
-        }
-        print(String(format: "named directions: lowest rank correlation %.3f (%@)", worst.0, worst.1))
+        try Self.checkMonotonic(fit.directions, model: model, label: "fitted on 6,000 images")
+    }
+
+    /// The directions shipped in the weights file (what the app's menus and view texts use):
+    /// all four are there and each moves its attribute monotonically. Needs no data.
+    func testShippedDirectionsChangeTheirMeasuredAttributeMonotonically() throws {
+        let model = try Self.shippedModel()
+        let shipped = try XCTUnwrap(model.directions, "the shipped weights have no named directions (digitgen fit-directions)")
+        XCTAssertEqual(shipped.names, ImageAttributes.names)
+        XCTAssertEqual(model.metadata[LatentDirections.metadataKey], ImageAttributes.names.joined(separator: ","))
+        XCTAssertNotNil(model.metadata["default_temperature"], "fit-directions kept the other metadata")
+        XCTAssertNotNil(model.prior, "fit-directions kept the fitted prior")
+        try Self.checkMonotonic(shipped, model: model, label: "shipped")
     }
 }
 

@@ -132,7 +132,7 @@ final class ExplorerPagesTests: XCTestCase {
         XCTAssertNotEqual(s.currentMorph.toSeed, seed)
         (s, effects) = reduce(s, .setMorphFrames(96))
         XCTAssertEqual(s.currentMorph.frames, 96)
-        XCTAssertEqual(reduce(s, .setMorphFrames(5)).0.currentMorph.frames, 96, "only the offered counts")
+        XCTAssertEqual(reduce(s, .setMorphFrames(1)).0.currentMorph.frames, 96, "2-1000 frames")
 
         // Export: the GIF `digitgen morph --view` would write for the same view text.
         let (_, exportEffects) = reduce(s, .exportMorph(path: "/tmp/x.gif", scale: 4))
@@ -146,5 +146,56 @@ final class ExplorerPagesTests: XCTestCase {
         let parsed = try Morph.from(view: ViewText.parse(try XCTUnwrap(animation.comment)))
         XCTAssertEqual(parsed.morph, job.morph)
         XCTAssertEqual(reduce(s, .exportMorph(path: "/tmp/x.gif", scale: 0)).0.messages.last?.text, "Cannot save at scale 0: choose 1 to 64")
+    }
+
+    func testCopyViewTextsOpenTheSameViewAndBadTextsAreNamed() throws {
+        let (model, _) = try Fixtures.shipped()
+        let decoder = QueryDecoder(model: model)
+        var (s, effects) = try Fixtures.loaded(ViewSettings(digit: 4, seed: 1234))
+        s = try Self.settle(s, effects, decoder: decoder)
+        s = reduce(s, .setOffsets(0.5, -1.25)).0
+        s = reduce(s, .pickStyleDigit(9)).0
+        // Samples (with a style), map and morph texts each open what they were copied from.
+        let samplesText = s.viewText
+        XCTAssertTrue(samplesText.hasPrefix("view=samples digit=9 seed=1234"), samplesText)
+        XCTAssertTrue(samplesText.contains("style=4"), samplesText)
+        s = reduce(s, .showPage(.map)).0
+        s = reduce(s, .setMapSize(21)).0
+        let mapText = s.viewText
+        XCTAssertTrue(mapText.hasPrefix("view=map size=21 digit=9"), mapText)
+        let mapState = s
+        s = reduce(s, .showPage(.morph)).0
+        s = reduce(s, .setMorphDigit(2)).0
+        let morphText = s.viewText
+        XCTAssertTrue(morphText.hasPrefix("view=morph from=9 to=2 from-seed=1234"), morphText)
+        let morphState = s
+
+        var other = try Fixtures.loaded(ViewSettings(digit: 0, seed: 1)).0
+        other = reduce(other, .openView(mapText)).0
+        XCTAssertEqual(other.view, mapState.view)
+        XCTAssertEqual(other.page, .map)
+        XCTAssertEqual(other.mapSize, 21)
+        other = reduce(other, .openView(samplesText)).0
+        XCTAssertEqual(other.view, mapState.view)
+        XCTAssertEqual(other.page, .samples)
+        other = reduce(other, .openView("  " + morphText + "\n")).0
+        XCTAssertEqual(other.page, .morph)
+        XCTAssertEqual(other.currentMorph, morphState.currentMorph)
+        XCTAssertTrue(other.messages.isEmpty, "\(other.messages)")
+
+        // Bad texts: a message that says what is wrong, the view unchanged.
+        for (text, expected) in [
+            ("digit=3", "the view has no 'seed'"),
+            ("view=gallery digit=3 seed=1", "not a samples, same-style or map view"),
+            ("view=map size=12 digit=3 seed=1", "'size'"),
+            ("digit=3 seed=1 style=3", "'style'"),
+            ("view=morph from=3 to=8 from-seed=1 to-seed=2 frames=48 t=0.93", "a multiple of 0.05"),
+            ("digit=3 seed=1 wobble=+1", "'wobble' is neither a view key"),
+        ] {
+            let (after, _) = reduce(other, .openView(text))
+            XCTAssertEqual(after.view, other.view, text)
+            let m = after.messages.last?.text ?? ""
+            XCTAssertTrue(m.hasPrefix("Cannot open the view: ") && m.contains(expected), "\(text): \(m)")
+        }
     }
 }

@@ -93,14 +93,16 @@ final class InferenceTests: XCTestCase {
         }
     }
 
-    func testDirectionsArePrincipalThenRankedDimensions() throws {
+    func testDirectionsAreNamedThenPrincipalThenRankedDimensions() throws {
         let (_, info) = try Fixtures.shipped()
         let catalog = info.catalog
         XCTAssertEqual(catalog.entries.count, 10)
+        XCTAssertEqual(catalog.names, ["slant", "thickness", "width", "height"])
         for digit in 0..<10 {
             let list = catalog.entries[digit]
-            XCTAssertEqual(list.count, 40)
-            let principal = Array(list.prefix(20)), dims = Array(list.suffix(20))
+            XCTAssertEqual(list.count, 44)
+            XCTAssertEqual(list.prefix(4).map(\.id), catalog.names.map { .named($0) })
+            let principal = Array(list.dropFirst(4).prefix(20)), dims = Array(list.suffix(20))
             XCTAssertEqual(principal.map(\.id), (0..<20).map { .principal($0) })
             XCTAssertEqual(Set(dims.map(\.id)), Set((0..<20).map { DirectionID.dimension($0) }))
             // Most variation first; unit vectors, orthogonal.

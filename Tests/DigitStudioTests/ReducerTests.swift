@@ -194,11 +194,12 @@ final class ReducerTests: XCTestCase {
         let (s0, e0) = try Fixtures.loaded()
         guard let (_, id, query) = Fixtures.renders(e0).first(where: { $0.0 == .previews }) else { return XCTFail() }
         let images = try QueryDecoder(model: try Fixtures.shipped().model).decode(query)
-        XCTAssertEqual(images.count, 40 * 5)
+        XCTAssertEqual(images.count, 44 * 5, "4 named, 20 principal, 20 dimensions")
         let (s1, _) = reduce(s0, .rendered(.previews, id, images))
         XCTAssertEqual(s1.previews?.digit, 3)
         XCTAssertEqual(s1.previews?.strip(.principal(0))?.count, 5)
-        XCTAssertEqual(s1.previews?.directions.count, 40)
+        XCTAssertEqual(s1.previews?.strip(.named("slant"))?.count, 5)
+        XCTAssertEqual(s1.previews?.directions.count, 44)
         // An offset does not change the previews.
         XCTAssertFalse(Fixtures.renders(reduce(s1, .setOffset(slider: 0, 1)).1).contains { $0.0 == .previews })
     }

@@ -58,9 +58,9 @@ final class ViewMetadataTests: XCTestCase {
         XCTAssertEqual(error(replacing("Temperature", with: "1.55")), "the view's 'Temperature' is '1.55', expected a multiple of 0.05 from 0 to 1.5")
         XCTAssertEqual(error(replacing("Prior", with: "Fitted")), "the view's 'Prior' is 'Fitted', expected 'fitted' or 'standard'")
         XCTAssertEqual(error(replacing("Slider A direction", with: "principal-0")),
-                       "the view's 'Slider A direction' is 'principal-0', expected 'principal-N' (N from 1) or 'dimension-N' (N from 0)")
+                       "the view's 'Slider A direction' is 'principal-0', expected 'principal-N' (N from 1), 'dimension-N' (N from 0) or 'named-NAME'")
         XCTAssertEqual(error(replacing("Slider A direction", with: "dimension-")),
-                       "the view's 'Slider A direction' is 'dimension-', expected 'principal-N' (N from 1) or 'dimension-N' (N from 0)")
+                       "the view's 'Slider A direction' is 'dimension-', expected 'principal-N' (N from 1), 'dimension-N' (N from 0) or 'named-NAME'")
         XCTAssertEqual(error(replacing("Slider B offset", with: "3.05")), "the view's 'Slider B offset' is '3.05', expected a multiple of 0.05 from -3 to +3")
         XCTAssertEqual(error(replacing("Slider B offset", with: "1e0")), "the view's 'Slider B offset' is '1e0', expected a multiple of 0.05 from -3 to +3")
         XCTAssertEqual(error(replacing("Slider B offset", with: "+")), "the view's 'Slider B offset' is '+', expected a multiple of 0.05 from -3 to +3")

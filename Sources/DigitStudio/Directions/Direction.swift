@@ -23,16 +23,24 @@ public struct Direction: Equatable, Sendable {
     /// The latent step of one standard deviation: spread * unit.
     public var step: [Float] { unit.map { $0 * spread } }
 
-    /// "Direction 1 · 24% of the variation", "Latent dimension 7 · changes 3.1% of the pixels".
+    /// "24% of the variation", "changes 3.1% of the ink",
+    /// "fitted to the slant of training digits; changes 4.0% of the ink".
     public var subtitle: String {
         switch id {
         case .principal:
             return "\(Int((varianceShare * 100).rounded()))% of the variation"
         case .dimension:
-            let percent = effect * 100
-            return percent >= 10 || percent == 0 ? "changes \(Int(percent.rounded()))% of the ink"
-                : "changes \(String(format1: percent))% of the ink"
+            return inkChange
+        case .named(let name):
+            return "fitted to the \(name) of training digits; \(inkChange)"
         }
+    }
+
+    /// "changes 3.1% of the ink".
+    private var inkChange: String {
+        let percent = effect * 100
+        return percent >= 10 || percent == 0 ? "changes \(Int(percent.rounded()))% of the ink"
+            : "changes \(String(format1: percent))% of the ink"
     }
 }
 

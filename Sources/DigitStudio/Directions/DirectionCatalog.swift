@@ -1,9 +1,12 @@
 import DigitCore
 import Foundation
 
-/// The directions the sliders offer, per digit: first the principal directions of the
-/// digit's fitted prior (eigenvectors of the mixture's covariance, most variance first),
-/// then the raw latent dimensions ranked by how much they change the image.
+/// The directions the sliders offer, per digit: first the named directions stored with the
+/// weights (slant, thickness, ...; see `LatentDirections`) in their stored order, then the
+/// principal directions of the digit's fitted prior (eigenvectors of the mixture's covariance,
+/// most variance first), then the raw latent dimensions ranked by how much they change the image.
+/// A named direction's spread is the prior's standard deviation along its unit vector
+/// (`LatentDirections.spread`), so that its offsets count standard deviations like the others'.
 ///
 /// For a mixture with weights w_k, means mu_k and diagonal variances s_k^2 the covariance is
 /// sum_k w_k (diag(s_k^2) + mu_k mu_k^T) - m m^T with m = sum_k w_k mu_k. Weights without a
@@ -11,8 +14,14 @@ import Foundation
 /// are the latent axes in order.
 public struct DirectionCatalog: Equatable, Sendable {
     public let latent: Int
-    /// Per digit: the principal directions then the dimensions by decreasing effect.
+    /// Per digit: the named directions, the principal directions, then the dimensions by
+    /// decreasing effect.
     public let entries: [[Direction]]
+    /// The names of the named directions, in their stored order (empty when the weights have none).
+    public var names: [String] {
+        guard let first = entries.first else { return [] }
+        return first.compactMap { if case .named(let name) = $0.id { return name } else { return nil } }
+    }
     /// Per digit: the prior's mean (where effects and previews are centred).
     public let means: [[Float]]
 
@@ -32,6 +41,7 @@ public struct DirectionCatalog: Equatable, Sendable {
     public func contains(_ id: DirectionID) -> Bool {
         switch id {
         case .principal(let k), .dimension(let k): return (0..<latent).contains(k)
+        case .named: return entries.first?.contains { $0.id == id } ?? false
         }
     }
 
@@ -49,6 +59,14 @@ public struct DirectionCatalog: Equatable, Sendable {
             let (values, vectors) = SymmetricEigen.decompose(cov, n: L)
             let total = max(values.reduce(0) { $0 + max($1, 0) }, 1e-12)
             var list: [Direction] = []
+            if let named = model.directions {
+                for name in named.names {
+                    guard let unit = named.vector(name, digit: digit) else { continue }
+                    let spread = LatentDirections.spread(of: unit, digit: digit, prior: model.prior)
+                    list.append(Direction(id: .named(name), unit: unit, spread: spread,
+                                          varianceShare: Float(min(1, Double(spread * spread) / total)), effect: 0))
+                }
+            }
             for (k, vector) in vectors.enumerated() {
                 list.append(Direction(id: .principal(k), unit: vector.map { Float($0) },
                                       spread: Float(max(values[k], 0).squareRoot()),
@@ -70,9 +88,10 @@ public struct DirectionCatalog: Equatable, Sendable {
                 Direction(id: d.id, unit: d.unit, spread: d.spread, varianceShare: d.varianceShare,
                           effect: effects?[digit][i] ?? 0)
             }
+            let named = list.filter(\.id.isNamed)
             let principal = list.filter { if case .principal = $0.id { return true } else { return false } }
             let dimensions = list.filter { if case .dimension = $0.id { return true } else { return false } }
-            entries.append(principal + rankedByEffect(dimensions))
+            entries.append(named + principal + rankedByEffect(dimensions))
         }
         return DirectionCatalog(latent: L, entries: entries, means: means)
     }

@@ -5,7 +5,8 @@ import DigitCore
 /// (key, value) pairs in file order and either returns the view or says what is wrong.
 ///
 /// Keys (all ASCII): "DigitGen view" (format version, "1"), "Digit", "Seed", "Temperature",
-/// "Prior", "Slider A direction", "Slider A offset", "Slider B direction", "Slider B offset",
+/// "Prior", "Slider A direction", "Slider A offset" (directions by `DirectionID.token`:
+/// principal-1, dimension-7, named-slant), "Slider B direction", "Slider B offset",
 /// "Scale", "Weights SHA-256", and "Description" (for people; ignored when reading).
 /// Other keys (from other tools) are ignored.
 public enum ViewMetadata {
@@ -106,7 +107,7 @@ public enum ViewMetadata {
             let dKey = "Slider \(name) direction", oKey = "Slider \(name) offset"
             let dText = try field(dKey)
             guard let direction = DirectionID(token: dText) else {
-                throw invalid(dKey, dText, "'principal-N' (N from 1) or 'dimension-N' (N from 0)")
+                throw invalid(dKey, dText, "'principal-N' (N from 1), 'dimension-N' (N from 0) or 'named-NAME'")
             }
             let oText = try field(oKey)
             guard let offset = decimal(oText), abs(offset) <= ViewSettings.offsetRange,

@@ -41,7 +41,9 @@ public struct AppState: Equatable, Sendable {
     /// State of the generator of new seeds (SplitMix64), so that reduce stays a pure function.
     public var seedStream: UInt64
     /// Scale of saved images (pixels per model pixel).
-    public var saveScale = 8
+    public var saveScale = AppState.defaultSaveScale
+    /// The scale of saved images until the person picks another (Save Image… offers 1-16).
+    public static let defaultSaveScale = 8
     public var nextMessageID = 1
     /// Whether `view` came from the remembered state (it keeps its own temperature).
     public var viewIsRemembered = false
@@ -64,6 +66,16 @@ public struct AppState: Equatable, Sendable {
     }
 
     public var info: ModelInfo? { model.info }
+
+    /// What "Copy view" puts on the clipboard for the page shown (and "Open view" and
+    /// `digitgen generate --view` / `morph --view` read back).
+    public var viewText: String {
+        switch page {
+        case .samples: return SavedPage.samples.viewText(view).description
+        case .map: return SavedPage.map(size: mapSize).viewText(view).description
+        case .morph: return currentMorph.viewText(fps: morphEnd.fps, scale: saveScale).description
+        }
+    }
 
     /// The morph the morph page shows: from the view's digit and seed to `morphEnd`.
     public var currentMorph: Morph {

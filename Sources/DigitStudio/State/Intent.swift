@@ -50,6 +50,10 @@ public enum Intent: Equatable, Sendable {
     // Saving.
     /// Save the view to `path` at `scale` (nil: the current save scale).
     case save(path: String, scale: Int?)
+    /// The shell put the view text on the clipboard ("Copy view").
+    case viewCopied(String)
+    /// A view text ("Open view"): the samples, a map or a morph as "Copy view" gave it.
+    case openView(String)
     /// Save the same-style row of the view to `path` (nil scale: the current save scale).
     case saveStyleRow(path: String, scale: Int?)
     /// Export the morph shown as an animated GIF at `scale` (nil: the current save scale).

@@ -157,7 +157,7 @@ enum Reducer {
             s.morphEnd.seed = nextSeed(&s)
             pageContent(&s, &effects)
         case .setMorphFrames(let frames):
-            guard MorphEnd.frameChoices.contains(frames), s.morphEnd.frames != frames else { return }
+            guard Morph.frameRange.contains(frames), s.morphEnd.frames != frames else { return }
             s.morphEnd.frames = frames
             pageContent(&s, &effects)
         case .setMorphSpeed(let speed):
@@ -178,6 +178,10 @@ enum Reducer {
         case .save(let path, let scale):
             let page: SavedPage = s.page == .map ? .map(size: s.mapSize) : .samples
             save(path: path, scale: scale, page: page, &s, &effects)
+        case .viewCopied(let text):
+            message(&s, "Copied “\(text)”")
+        case .openView(let raw):
+            openView(raw, &s, &effects)
         case .saveStyleRow(let path, let scale):
             save(path: path, scale: scale, page: .sameStyle, &s, &effects)
         case .exportMorph(let path, let scale):
@@ -219,6 +223,59 @@ enum Reducer {
     }
 
     // MARK: - View changes
+
+    /// Shows the view a text describes (what "Copy view" gave), or says why it cannot.
+    private static func openView(_ raw: String, _ s: inout AppState, _ effects: inout [Effect]) {
+        guard let info = s.info else { return }
+        do {
+            let text = try ViewText.parse(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+            if text["view"] == "morph" {
+                let (m, fps, _) = try Morph.from(view: text)
+                guard (0..<info.classes).contains(m.fromDigit), (0..<info.classes).contains(m.toDigit) else {
+                    throw ViewTextError.badValue(key: "from", value: "\(m.fromDigit)", expected: "a digit of the model")
+                }
+                guard m.fromSeed <= ViewSettings.maxSeed, m.toSeed <= ViewSettings.maxSeed else {
+                    throw ViewTextError.badValue(key: "from-seed", value: "\(max(m.fromSeed, m.toSeed))",
+                                                 expected: "a seed 0-\(ViewSettings.maxSeed) (the app's range)")
+                }
+                guard m.temperature <= ViewSettings.maxTemperature, ViewSettings.snapTemperature(m.temperature) == m.temperature else {
+                    throw ViewTextError.badValue(key: "t", value: "\(m.temperature)", expected: "a multiple of 0.05 from 0 to 1.5")
+                }
+                var v = s.view
+                v.digit = m.fromDigit
+                v.seed = m.fromSeed
+                v.temperature = m.temperature
+                v.prior = m.prior
+                v.style = nil
+                s.view = v
+                s.morphEnd.digit = m.toDigit
+                s.morphEnd.seed = m.toSeed
+                s.morphEnd.sameStyle = m.sameStyle
+                s.morphEnd.frames = m.frames
+                s.morphEnd.fps = fps
+                s.page = .morph
+            } else {
+                let v = try ViewSettings(viewText: text, catalog: info.catalog, defaultTemperature: info.defaultTemperature)
+                let page = try SavedPage(viewText: text)
+                if let problem = validate(v, info: info) {
+                    message(&s, "Cannot open the view: \(problem) does not fit these weights")
+                    return
+                }
+                s.view = v
+                switch page {
+                case .map(let size):
+                    s.page = .map
+                    s.mapSize = size
+                case .samples, .sameStyle:
+                    s.page = .samples
+                }
+            }
+            s.seedDraft = nil
+            viewChanged(&s, &effects)
+        } catch {
+            message(&s, "Cannot open the view: " + ((error as? DigitCoreError)?.userMessage ?? "\(error)"))
+        }
+    }
 
     private static func save(path: String, scale: Int?, page: SavedPage, _ s: inout AppState, _ effects: inout [Effect]) {
         guard let info = s.info else { return }
@@ -402,12 +459,12 @@ enum Reducer {
         if !(0...ViewSettings.maxTemperature).contains(view.temperature) { return "temperature \(view.temperature)" }
         if view.sliders.count != ViewSettings.defaultSliders.count { return "\(view.sliders.count) sliders" }
         for s in view.sliders {
-            if !info.catalog.contains(s.direction) { return "no \(s.direction.phrase)" }
+            if !info.catalog.contains(s.direction) { return "no \(s.direction.phrase.prefix(40))" }
             if abs(s.offset) > ViewSettings.offsetRange || ViewSettings.snapOffset(s.offset) != s.offset {
                 return "offset \(s.offset)"
             }
         }
-        if view.sliders[0].direction == view.sliders[1].direction { return "both sliders on \(view.sliders[0].direction.phrase)" }
+        if view.sliders[0].direction == view.sliders[1].direction { return "both sliders on \(view.sliders[0].direction.phrase.prefix(40))" }
         return nil
     }
 

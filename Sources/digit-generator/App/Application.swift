@@ -63,6 +63,8 @@ final class DigitApplication {
         app.setAccels("app.quit", ["<Control>q"])
         app.setAccels("win.save", ["<Control>s"])
         app.setAccels("win.save-style-row", ["<Control><Shift>s"])
+        app.setAccels("win.copy-view", ["<Control><Shift>c"])
+        app.setAccels("win.open-view", ["<Control>o"])
         app.setAccels("win.new-samples", ["<Control>r", "F5"])
         app.setAccels("win.toggle-fullscreen", ["F11"])
         app.setAccels("win.show-help-overlay", ["<Control>question"])

@@ -57,6 +57,7 @@ final class MainWindow {
         header.packStart(newSamples)
         let menu = MenuButton(iconName: "open-menu-symbolic", sections: [
             [("_Save Image…", "win.save"), ("Save Same-St_yle Row…", "win.save-style-row")],
+            [("_Copy View", "win.copy-view"), ("_Open View…", "win.open-view")],
             [("_Keyboard Shortcuts", "win.show-help-overlay"), ("_About Digit Generator", "app.about"), ("_Quit", "app.quit")],
         ])
         menu.setTooltip("Main Menu")
@@ -190,6 +191,20 @@ final class MainWindow {
         window.addAction("new-samples") { dispatch(.newSamples) }
         window.addAction("save") { [weak self] in self?.save() }
         window.addAction("save-style-row") { [weak self] in self?.saveStyleRow() }
+        window.addAction("copy-view") { [weak self] in
+            guard let self, self.core.store.state.info != nil else { return }
+            let text = self.core.store.state.viewText
+            self.window.copyToClipboard(text)
+            dispatch(.viewCopied(text))
+        }
+        window.addAction("open-view") { [weak self] in
+            guard let self, self.core.store.state.info != nil else { return }
+            TextPromptDialog.run(parent: self.window, heading: "Open View",
+                                 body: "Paste a view text that Copy View gave (samples, map or morph).",
+                                 placeholder: "digit=3 seed=42 t=0.80 slant=+1.20", confirm: "_Open") { text in
+                dispatch(.openView(text))
+            }
+        }
         window.addAction("toggle-fullscreen") { [weak self] in self?.window.toggleFullscreen() }
         window.addStringAction("open-file") { [weak self] path in self?.window.showFile(path) }
         window.addStringAction("show-page") { name in
@@ -307,7 +322,9 @@ final class MainWindow {
             if previous?.model != s.model { showError(failure) }
         }
         let ready = s.info != nil
-        for name in ["select-digit", "new-samples", "save", "save-style-row"] { window.setActionEnabled(name, ready) }
+        for name in ["select-digit", "new-samples", "save", "save-style-row", "copy-view", "open-view"] {
+            window.setActionEnabled(name, ready)
+        }
         window.setActionState("select-digit", int: s.view.digit)
         if ready {
             window.setTitle("\(MainWindow.appName) — \(s.view.digit)")

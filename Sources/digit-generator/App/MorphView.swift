@@ -32,6 +32,8 @@ final class MorphView {
     private var visible = false
     private var speedFactor = 1.0
     private var fps = 24
+    private var frameItems = MorphEnd.frameChoices
+    private var settingFrames = false
 
     init() {
         caption.setXAlign(0)
@@ -85,11 +87,11 @@ final class MorphView {
         let framesLabel = Label("_Frames", mnemonic: true)
         framesLabel.setMnemonicWidget(frameCount)
         rowB.append(framesLabel)
-        frameCount.setItems(MorphEnd.frameChoices.map(String.init))
+        frameCount.setItems(frameItems.map(String.init))
         frameCount.setAccessibleLabel("Frames")
         frameCount.onSelectedChanged { [weak self] in
-            guard let self, MorphEnd.frameChoices.indices.contains(self.frameCount.selected) else { return }
-            self.dispatch?(.setMorphFrames(MorphEnd.frameChoices[self.frameCount.selected]))
+            guard let self, !self.settingFrames, self.frameItems.indices.contains(self.frameCount.selected) else { return }
+            self.dispatch?(.setMorphFrames(self.frameItems[self.frameCount.selected]))
         }
         rowB.append(frameCount)
         box.append(rowB)
@@ -134,7 +136,15 @@ final class MorphView {
         let morph = state.currentMorph
         toDigit.setSelected(morph.toDigit)
         sameStyle.setActive(morph.sameStyle)
-        frameCount.setSelected(MorphEnd.frameChoices.firstIndex(of: morph.frames) ?? 1)
+        // An opened view may have another number of frames: it joins the choices.
+        let items = Array(Set(MorphEnd.frameChoices + [morph.frames])).sorted()
+        if items != frameItems {
+            settingFrames = true
+            frameItems = items
+            frameCount.setItems(items.map(String.init))
+            settingFrames = false
+        }
+        frameCount.setSelected(frameItems.firstIndex(of: morph.frames) ?? 0)
         speed.setSelected(MorphEnd.speeds.firstIndex(of: state.morphEnd.speed) ?? 2)
         toDigit.setInnerButtonLabel("Last digit: \(morph.toDigit)")
         frameCount.setInnerButtonLabel("Frames: \(morph.frames)")
