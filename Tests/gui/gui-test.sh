@@ -361,11 +361,13 @@ shot image-drag.png
 a11y "dragging right across the images moves slider A (to about +1.5)" image-drag.png --text "Moves the five samples +1."
 
 # 2. Choosing slider B's direction for slider A swaps the two (keyboard only: the drop-down
-# before slider A, Space opens it, Down and Enter pick "Direction 2").
+# before slider A, Space opens it with the first item focused; the shipped weights list the
+# four named directions (slant, thickness, width, height), then Direction 1: five Downs and
+# Enter pick "Direction 2").
 xdotool key --clearmodifiers alt+a; sleep 0.2
 xdotool key shift+Tab; sleep 0.2
 xdotool key space; sleep 0.6
-xdotool key Down; sleep 0.2
+for _ in 1 2 3 4 5; do xdotool key Down; sleep 0.15; done
 xdotool key Return; sleep 0.6
 shot swap.png
 a11y "choosing slider B's direction for slider A: A is on direction 2" swap.png --text "Direction of slider A: Direction 2"
@@ -466,6 +468,29 @@ if [ -x "$DIGITGEN" ]; then
     check "Save on the map page writes the 11 x 11 map at 8x (2464 x 2464), reproduced by digitgen generate --view" "" \
         bash -c "cat '$WORK/detail.map'; identify -format '%w x %h\n' '$WORK/map-saved.png' | grep -q '^2464 x 2464\$' && cmp '$WORK/map-saved.png' '$WORK/map-again.png'"
 fi
+
+# Copy View puts the map's text on the clipboard; after new samples, Open View brings it back.
+xdotool key --clearmodifiers ctrl+shift+c; sleep 0.5
+COPIED=$(timeout 5 xclip -o -selection clipboard 2>/dev/null)
+check "Ctrl+Shift+C copies the map's view text ($COPIED)" map-corner.png \
+    bash -c "[[ '$COPIED' == 'view=map size=11 digit=8 '*'style=3'*'=-2.00 '*'=+2.00' ]]"
+xdotool key --clearmodifiers alt+1; sleep 0.3
+n=$(frames); xdotool key --clearmodifiers ctrl+r; settle "$n"
+xdotool key --clearmodifiers ctrl+o
+DIALOG=$(other_window "" 5)
+if [ -n "$DIALOG" ]; then
+    sleep 0.3
+    timeout 5 xdotool windowfocus --sync "$DIALOG" 2>/dev/null
+    xdotool type --delay 5 "$COPIED"
+    xdotool key Return
+    sleep 1
+fi
+shot opened.png
+check "Ctrl+O opens the copied text: the map page again" opened.png bash -c \
+    "grep '^trace: layout' '$WORK/stderr.$RUN' | tail -1 | grep -q ' map='"
+a11y_text "... at the copied point, in the copied style" "the samples are at column 1, row 1" opened.png
+a11y_text "... with the copied seed and style" "of the digit 8 in the style of a 3 (seed 1," opened.png
+timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
 
 xdotool key --clearmodifiers alt+3
 wait_layout morph; sleep 1

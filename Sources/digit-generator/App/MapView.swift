@@ -112,7 +112,9 @@ final class MapView {
             offsets = (a, b)
             if let m = map {
                 let cell = LatentMap.cell(a: a, b: b, size: m.key.size)
-                area.setAccessibleDescription("\(m.key.size) by \(m.key.size) map of the digit \(m.key.view.digit); "
+                let about = AppState.describe(m.key.view)
+                area.setAccessibleDescription("\(m.key.size) by \(m.key.size) map around the first of "
+                                              + about.prefix(1).lowercased() + about.dropFirst() + "; "
                                               + "the samples are at column \(cell.column + 1), row \(cell.row + 1) "
                                               + "(\(AppState.offsetText(a, direction: v.sliders[0].direction)), "
                                               + "\(AppState.offsetText(b, direction: v.sliders[1].direction)))")
