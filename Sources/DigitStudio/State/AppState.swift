@@ -26,6 +26,8 @@ public struct AppState: Equatable, Sendable {
     public var morphEnd = MorphEnd()
     /// The frames of `currentMorph` (decoded while the morph page is shown).
     public var morphFrames: MorphFrames?
+    /// The drawing pad and its restyle (the handwriting page).
+    public var handwriting = Handwriting()
     /// Messages waiting to be shown (a toast each); the view reports them shown.
     public var messages: [Message] = []
     public var window: WindowGeometry = .init()
@@ -115,12 +117,15 @@ public enum Page: String, Equatable, Sendable, CaseIterable {
     case map
     /// An animation from the first sample to another digit or sample.
     case morph
+    /// A drawing pad: the person's digit restyled as every digit.
+    case handwriting
 
     public var title: String {
         switch self {
         case .samples: return "Samples"
         case .map: return "Map"
         case .morph: return "Morph"
+        case .handwriting: return "Handwriting"
         }
     }
 
@@ -129,6 +134,7 @@ public enum Page: String, Equatable, Sendable, CaseIterable {
         case .samples: return "view-grid-symbolic"
         case .map: return "view-app-grid-symbolic"
         case .morph: return "media-playback-start-symbolic"
+        case .handwriting: return "document-edit-symbolic"
         }
     }
 
@@ -138,6 +144,7 @@ public enum Page: String, Equatable, Sendable, CaseIterable {
         case .samples: return "Five generated samples of the digit, the sliders that move them, and the first sample's style drawn as every digit"
         case .map: return "A grid of the digit over the two slider directions, from -2 to +2 standard deviations; pick a cell to move the samples there"
         case .morph: return "An animation from the first sample to another digit or another sample, interpolating the latent vectors"
+        case .handwriting: return "A drawing pad: draw a digit and see your handwriting style drawn as every digit 0 to 9"
         }
     }
 }

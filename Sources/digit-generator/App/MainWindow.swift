@@ -21,6 +21,7 @@ final class MainWindow {
     private let styleRow = StyleRowView()
     private let mapView = MapView()
     private let morphView = MorphView()
+    private let handwritingView = HandwritingView()
     private let controls = ControlsPanel()
     private let stack = Stack()
     private let errorPage = StatusPage(iconName: "dialog-error-symbolic", title: "The Model Could Not Be Loaded")
@@ -75,7 +76,10 @@ final class MainWindow {
         mapView.box.setAccessibleDescription(Page.map.summary)
         morphView.box.setAccessibleLabel(Page.morph.title)
         morphView.box.setAccessibleDescription(Page.morph.summary)
-        for (p, w) in [(Page.samples, samplesPage), (.map, mapView.box), (.morph, morphView.box)] {
+        handwritingView.box.setAccessibleLabel(Page.handwriting.title)
+        handwritingView.box.setAccessibleDescription(Page.handwriting.summary)
+        for (p, w) in [(Page.samples, samplesPage), (.map, mapView.box), (.morph, morphView.box),
+                       (.handwriting, handwritingView.box)] {
             pages.add(w, name: p.rawValue, title: p.title, iconName: p.iconName)
         }
         pages.setExpand(horizontal: true, vertical: true)
@@ -125,6 +129,13 @@ final class MainWindow {
         mapView.onKey = { slider, key in dispatch(.sliderKey(slider: slider, key)) }
         mapView.onSize = { size in dispatch(.setMapSize(size)) }
         morphView.dispatch = dispatch
+        handwritingView.dispatch = dispatch
+        handwritingView.onLayout = { [weak self] in self?.traceLayout() }
+        // The drawing becomes a picture here, on the main thread (cairo, about a millisecond);
+        // the worker only sees the bytes.
+        core.rasterize = { strokes in
+            StrokeRaster.gray(strokes, side: Handwriting.rasterSide, width: Double(Handwriting.penWidth))
+        }
         canvas.onDrawn = { [weak self] revision in self?.trace.frameDrawn(generation: revision) }
         canvas.onLayout = { [weak self] _ in self?.traceLayout() }
         window.addKeyController(capture: true) { [weak self] press in self?.globalKey(press) ?? false }
@@ -163,9 +174,11 @@ final class MainWindow {
         timeout.cancel()
         core.focus = nil
         core.wakeTimers = nil
+        core.rasterize = nil
         core.store.observers.removeAll()
         for w in [window, canvas.area, digits.grid, controls.grid, controls.temperature, controls.seed, stack, toasts,
-                  pages, title, styleRow.area, mapView.area, mapView.box, morphView.box, morphView.area] as [GObjectRef] {
+                  pages, title, styleRow.area, mapView.area, mapView.box, morphView.box, morphView.area,
+                  handwritingView.box, handwritingView.pad, handwritingView.inputArea, handwritingView.rowArea] as [GObjectRef] {
             w.disconnectAll()
         }
         morphView.setVisible(false)
@@ -191,6 +204,25 @@ final class MainWindow {
     /// Digit keys pick a digit anywhere but in the seed field (and keypad digits not on a
     /// slider, where keypad 0 resets it). Space and Enter are left to the focused control.
     private func globalKey(_ press: KeyPress) -> Bool {
+        if core.store.state.page == .handwriting, !press.typing, core.store.state.info != nil {
+            // On the drawing page: Ctrl+Z undoes a stroke, Delete clears, digits name the drawing.
+            switch press.key {
+            case .letterZ where press.control && !press.alt && !press.shift:
+                core.store.dispatch(.undoStroke)
+                return true
+            case .delete where press.plain:
+                core.store.dispatch(.clearDrawing)
+                return true
+            case .digit(let d) where press.plain:
+                core.store.dispatch(.chooseHandwritingDigit(d))
+                return true
+            case .keypadDigit(let d) where press.plain:
+                core.store.dispatch(.chooseHandwritingDigit(d))
+                return true
+            default:
+                break
+            }
+        }
         guard press.plain, !press.typing, core.store.state.info != nil else { return false }
         switch press.key {
         case .digit(let d):
@@ -236,6 +268,10 @@ final class MainWindow {
             saveMorph(state)
             return
         }
+        if state.page == .handwriting {
+            saveHandwriting(state)
+            return
+        }
         if let path = ProcessInfo.processInfo.environment["DIGITGEN_SAVE_PATH"], !path.isEmpty {
             core.store.dispatch(.save(path: path, scale: nil))
             return
@@ -256,6 +292,22 @@ final class MainWindow {
         SaveDialog.run(parent: window, title: "Export Morph", suggestedName: "morph-\(m.fromDigit)-to-\(m.toDigit).gif",
                        scales: [1, 2, 4, 8, 16], defaultScale: min(state.saveScale, 16)) { [weak core] path, scale in
             core?.store.dispatch(.exportMorph(path: path, scale: scale))
+        }
+    }
+
+    /// The ten restyled digits as PNG, with the drawing's input and digit in its text chunks.
+    private func saveHandwriting(_ state: AppState) {
+        if let path = ProcessInfo.processInfo.environment["DIGITGEN_SAVE_PATH"], !path.isEmpty {
+            core.store.dispatch(.saveHandwriting(path: path, scale: nil))
+            return
+        }
+        guard let result = state.handwriting.result, !state.handwriting.isEmpty else {
+            core.store.dispatch(.saveHandwriting(path: "", scale: nil))  // says what is missing
+            return
+        }
+        SaveDialog.run(parent: window, title: "Save Image", suggestedName: HandwritingExport.suggestedName(digit: result.digit),
+                       scales: [1, 2, 4, 8, 16], defaultScale: state.saveScale) { [weak core] path, scale in
+            core?.store.dispatch(.saveHandwriting(path: path, scale: scale))
         }
     }
 
@@ -284,12 +336,13 @@ final class MainWindow {
         if previous == nil { applyLayout(width: s.window.width, height: s.window.height) }
         digits.render(selected: s.view.digit)
         pages.show(s.page.rawValue)
-        controlsClamp.setVisible(s.page != .morph)
+        controlsClamp.setVisible(s.page != .morph && s.page != .handwriting)
         canvas.render(s)
         styleRow.render(s)
         if s.page == .map { mapView.render(s) }
         morphView.setVisible(s.page == .morph && ready)
         if s.page == .morph { morphView.render(s) }
+        if s.page == .handwriting { handwritingView.render(s) }
         controls.render(s)
         for m in s.messages where !shownMessages.contains(m.id) {
             shownMessages.insert(m.id)
@@ -337,14 +390,23 @@ final class MainWindow {
         }
     }
 
+    /// The samples' cells last traced (a layout line always names them).
+    private var lastCells = ""
+
     private func traceLayout() {
-        guard trace.enabled, let area = canvas.area.surfaceBounds else { return }
-        let layout = CanvasLayout(count: ViewSettings.sampleCount, side: 28, width: Double(area.width),
-                                  height: Double(area.height), gap: DigitCanvas.gap)
-        var parts = ["cells=" + layout.cells.map { c in "\(area.x + Int(c.x)),\(area.y + Int(c.y)),\(Int(c.size))" }
-            .joined(separator: ";")]
+        guard trace.enabled else { return }
+        if core.store.state.page == .samples, let area = canvas.area.surfaceBounds {
+            let layout = CanvasLayout(count: ViewSettings.sampleCount, side: 28, width: Double(area.width),
+                                      height: Double(area.height), gap: DigitCanvas.gap)
+            lastCells = layout.cells.map { c in "\(area.x + Int(c.x)),\(area.y + Int(c.y)),\(Int(c.size))" }.joined(separator: ";")
+        }
+        var parts = ["cells=" + lastCells]
         for (i, slider) in controls.sliders.enumerated() {
             if let b = slider.scale.surfaceBounds { parts.append("slider\(i)=\(b.x),\(b.y),\(b.width),\(b.height)") }
+        }
+        if core.store.state.page == .handwriting {
+            if let p = handwritingView.padBounds { parts.append("pad=\(p.x),\(p.y),\(p.size)") }
+            if let cells = handwritingView.cellsText { parts.append("handwriting=" + cells) }
         }
         trace.layout(parts.joined(separator: " "))
     }
