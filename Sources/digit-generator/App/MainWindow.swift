@@ -383,6 +383,13 @@ final class MainWindow {
             trace.milestone("model, its digest and directions loaded")
             let list = info.catalog.entries[new.view.digit].prefix(4).map { "\($0.id.title) (\($0.subtitle))" }
             trace.note("directions ready; digit \(new.view.digit): " + list.joined(separator: ", "))
+        case .rendered(.handwriting, _, _), .renderFailed(.handwriting, _, _):
+            let h = new.handwriting
+            if let r = h.result, r != old.handwriting.result {
+                trace.note("handwriting restyled: revision \(r.revision), digit \(r.digit)")
+            } else if let p = h.problem, p != old.handwriting.problem {
+                trace.note("handwriting not read: \(p)")
+            }
         case .rendered(.sweep(let target), _, _):
             if new.sweeps[target] != old.sweeps[target] { trace.note("sweep \(Lane.sweep(target)) ready") }
         default:
