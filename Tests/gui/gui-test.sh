@@ -467,6 +467,7 @@ if [ -n "$PAD" ]; then
         $CHECK cells "$WORK/hw-1.png" "$X0" "$Y0" "$HW_CELLS"
     a11y_text "the page names the classifier's guess with its confidence" "Looks like a" hw-1.png
     a11y_text "the pad's description counts the strokes" "1 stroke drawn" hw-1.png
+    a11y "on the handwriting page every focusable control has a name" hw-1.png --focusable-named
     n=$(restyled)
     # A cross-bar through the stem: a continental 7.
     stroke 0.42,0.52 0.5,0.52 0.58,0.52 0.66,0.52 0.74,0.52

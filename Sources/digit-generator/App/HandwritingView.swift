@@ -6,7 +6,11 @@ import DigitStudio
 /// style drawn as every digit 0-9. Strokes live in the state (points in the pad's square);
 /// the pad only paints them and reports the pointer.
 final class HandwritingView {
+    /// The page: its content scrolls on its own, so that its minimum size never becomes the
+    /// minimum of the other pages of the stack.
+    private(set) lazy var page = ScrolledWindow(child: box)
     let box = Box(vertical: true, spacing: 10)
+    private let top = Box(vertical: false, spacing: 16)
     let pad = ImageArea()
     let inputArea = ImageArea()
     let rowArea = ImageArea()
@@ -32,9 +36,8 @@ final class HandwritingView {
     static let gap = 6.0
 
     init() {
-        let top = Box(vertical: false, spacing: 16)
         pad.setExpand(horizontal: true, vertical: true)
-        pad.setContentSize(width: 200, height: 200)
+        pad.setContentSize(width: 160, height: 160)
         pad.addClass("drawing-pad")
         pad.setFocusable(true)
         pad.setAccessibleLabel("Drawing pad")
@@ -65,7 +68,7 @@ final class HandwritingView {
         side.append(inputArea)
         guess.setXAlign(0)
         guess.setWrap(true)
-        guess.setWidthChars(24)
+        guess.setWidthChars(16)
         guess.addClass("title-3")
         side.append(guess)
         let chooserRow = Box(vertical: false, spacing: 8)
@@ -73,7 +76,8 @@ final class HandwritingView {
         chooserLabel.setMnemonicWidget(chooser)
         chooserRow.append(chooserLabel)
         chooser.setItems(["Classifier’s guess"] + (0..<10).map { "\($0)" })
-        chooser.setAccessibleLabel("Digit you drew")
+        chooser.setAccessibleLabel("Your digit")
+        chooser.setInnerButtonLabel("Your digit: the classifier’s guess")
         chooser.setTooltip("Correct the classifier: the digit your drawing shows (digit keys too). Clear forgets it")
         chooser.onSelectedChanged { [weak self] in
             guard let self else { return }
@@ -95,7 +99,7 @@ final class HandwritingView {
         side.append(buttons)
         problem.setXAlign(0)
         problem.setWrap(true)
-        problem.setWidthChars(24)
+        problem.setWidthChars(16)
         problem.addClass("error")
         side.append(problem)
         top.append(side)
@@ -110,6 +114,11 @@ final class HandwritingView {
         rowArea.setAccessibleLabel("Your style drawn as 0 to 9")
         rowArea.setDraw { [weak self] painter, width, height in self?.drawRow(painter, width: width, height: height) }
         box.append(rowArea)
+    }
+
+    /// Narrow windows: the guess and the buttons go under the pad.
+    func setCompact(_ on: Bool) {
+        top.setVertical(on)
     }
 
     func render(_ state: AppState) {
@@ -132,6 +141,8 @@ final class HandwritingView {
             lastChooserState = chooserState
             chooser.setItems([classifierMissing == nil ? "Classifier’s guess" : "Choose…"] + (0..<10).map { "\($0)" })
             chooser.setSelected(chooserState.0)
+            chooser.setInnerButtonLabel("Your digit: " + (h.chosenDigit.map(String.init)
+                ?? (classifierMissing == nil ? "the classifier’s guess" : "not chosen")))
         }
 
         // The result on screen: the newest received, unless the drawing is empty or unreadable.

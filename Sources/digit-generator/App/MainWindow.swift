@@ -22,6 +22,9 @@ final class MainWindow {
     private let mapView = MapView()
     private let morphView = MorphView()
     private let handwritingView = HandwritingView()
+    /// The digit buttons (the samples', map's and morph's digit; hidden on the handwriting
+    /// page, whose digit comes from the drawing).
+    private lazy var digitClamp = Clamp(maximum: 1100, child: digits.grid)
     private let controls = ControlsPanel()
     private let stack = Stack()
     private let errorPage = StatusPage(iconName: "dialog-error-symbolic", title: "The Model Could Not Be Loaded")
@@ -65,7 +68,6 @@ final class MainWindow {
 
         let page = Box(vertical: true, spacing: 12)
         page.setMargins(12)
-        let digitClamp = Clamp(maximum: 1100, child: digits.grid)
         page.append(digitClamp)
         let samplesPage = Box(vertical: true, spacing: 10)
         samplesPage.append(canvas.area)
@@ -78,8 +80,9 @@ final class MainWindow {
         morphView.box.setAccessibleDescription(Page.morph.summary)
         handwritingView.box.setAccessibleLabel(Page.handwriting.title)
         handwritingView.box.setAccessibleDescription(Page.handwriting.summary)
+        handwritingView.page.setAccessibleLabel("Drawing pad and your style as every digit")
         for (p, w) in [(Page.samples, samplesPage), (.map, mapView.box), (.morph, morphView.box),
-                       (.handwriting, handwritingView.box)] {
+                       (.handwriting, handwritingView.page)] {
             pages.add(w, name: p.rawValue, title: p.title, iconName: p.iconName)
         }
         pages.setExpand(horizontal: true, vertical: true)
@@ -250,6 +253,7 @@ final class MainWindow {
         // Beside the images the panel is narrow and tall: each slider on two lines, so
         // that its track spans the panel.
         controls.layout(compact: compact || layout == .sideBySide)
+        handwritingView.setCompact(compact)
         newSamples.setIconOnly(compact)
         guard layout != arrangement else { return }
         arrangement = layout
@@ -337,11 +341,15 @@ final class MainWindow {
         digits.render(selected: s.view.digit)
         pages.show(s.page.rawValue)
         controlsClamp.setVisible(s.page != .morph && s.page != .handwriting)
+        digitClamp.setVisible(s.page != .handwriting)
         canvas.render(s)
         styleRow.render(s)
         if s.page == .map { mapView.render(s) }
         morphView.setVisible(s.page == .morph && ready)
         if s.page == .morph { morphView.render(s) }
+        // Off screen, the page's content is hidden, not only covered: GTK 4.8's accessibility
+        // tree would otherwise report its widgets at their last positions as showing.
+        handwritingView.box.setVisible(s.page == .handwriting)
         if s.page == .handwriting { handwritingView.render(s) }
         controls.render(s)
         for m in s.messages where !shownMessages.contains(m.id) {
