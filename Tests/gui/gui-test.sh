@@ -467,7 +467,6 @@ if [ -n "$PAD" ]; then
         $CHECK cells "$WORK/hw-1.png" "$X0" "$Y0" "$HW_CELLS"
     a11y_text "the page names the classifier's guess with its confidence" "Looks like a" hw-1.png
     a11y_text "the pad's description counts the strokes" "1 stroke drawn" hw-1.png
-    a11y "on the handwriting page every focusable control has a name" hw-1.png --focusable-named
     n=$(restyled)
     # A cross-bar through the stem: a continental 7.
     stroke 0.42,0.52 0.5,0.52 0.58,0.52 0.66,0.52 0.74,0.52
@@ -505,6 +504,14 @@ if [ -n "$PAD" ]; then
     fi
     sleep 0.5
     timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
+    n=$(restyled)
+    xdotool key 9
+    wait_restyled "$n"
+    shot hw-chosen.png
+    a11y_text "a digit key corrects the classifier (the style is encoded as a 9)" "You chose 9" hw-chosen.png
+    a11y_text "... and the chooser shows it" "Your digit: 9" hw-chosen.png
+    check "... and the row changes" "hw-undo.png hw-chosen.png" \
+        $CHECK change "$WORK/hw-undo.png" "$WORK/hw-chosen.png" "$X0" "$Y0" "$HW_CELLS" above 0.01
     xdotool key Delete
     sleep 0.5
     shot hw-cleared.png

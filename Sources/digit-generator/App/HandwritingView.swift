@@ -31,7 +31,9 @@ final class HandwritingView {
     private var digitImages: [GrayImage] = []
     private var padSquare = (x: 0.0, y: 0.0, size: 1.0)
     private(set) var rowLayout = CanvasLayout(count: 0, side: 1, width: 0, height: 0, gap: 0)
-    private var lastChooserState: (Int, Bool)?
+    private var chooserWithoutClassifier = false
+    private var updatingChooser = false
+    private var lastChooserLabel = ""
     private var padDescription = ""
     static let gap = 6.0
 
@@ -80,7 +82,7 @@ final class HandwritingView {
         chooser.setInnerButtonLabel("Your digit: the classifier’s guess")
         chooser.setTooltip("Correct the classifier: the digit your drawing shows (digit keys too). Clear forgets it")
         chooser.onSelectedChanged { [weak self] in
-            guard let self else { return }
+            guard let self, !self.updatingChooser else { return }
             let i = self.chooser.selected
             guard (0...10).contains(i) else { return }
             self.dispatch?(.chooseHandwritingDigit(i == 0 ? nil : i - 1))
@@ -110,7 +112,7 @@ final class HandwritingView {
         rowCaption.addClass("caption-heading")
         box.append(rowCaption)
         rowArea.setExpand(horizontal: true, vertical: false)
-        rowArea.setContentSize(width: 10 * 28, height: 72)
+        rowArea.setContentSize(width: 10 * 28, height: 90)
         rowArea.setAccessibleLabel("Your style drawn as 0 to 9")
         rowArea.setDraw { [weak self] painter, width, height in self?.drawRow(painter, width: width, height: height) }
         box.append(rowArea)
@@ -119,6 +121,8 @@ final class HandwritingView {
     /// Narrow windows: the guess and the buttons go under the pad.
     func setCompact(_ on: Bool) {
         top.setVertical(on)
+        // Two rows of five when narrow, each digit still 56 px (2x).
+        rowArea.setContentSize(width: 10 * 28, height: on ? 2 * 56 + Int(HandwritingView.gap) : 90)
     }
 
     func render(_ state: AppState) {
@@ -136,13 +140,20 @@ final class HandwritingView {
         }
         undo.setSensitive(!h.isEmpty)
         clear.setSensitive(!h.isEmpty || h.chosenDigit != nil)
-        let chooserState = (h.chosenDigit.map { $0 + 1 } ?? 0, classifierMissing == nil)
-        if lastChooserState.map({ $0 != chooserState }) ?? true {
-            lastChooserState = chooserState
+        // The chooser follows the state; its own notifications while it does are not the person's.
+        updatingChooser = true
+        if chooserWithoutClassifier != (classifierMissing != nil) {
+            chooserWithoutClassifier = classifierMissing != nil
             chooser.setItems([classifierMissing == nil ? "Classifier’s guess" : "Choose…"] + (0..<10).map { "\($0)" })
-            chooser.setSelected(chooserState.0)
-            chooser.setInnerButtonLabel("Your digit: " + (h.chosenDigit.map(String.init)
-                ?? (classifierMissing == nil ? "the classifier’s guess" : "not chosen")))
+        }
+        let selected = h.chosenDigit.map { $0 + 1 } ?? 0
+        chooser.setSelected(selected)
+        updatingChooser = false
+        let chooserLabel = "Your digit: " + (h.chosenDigit.map(String.init)
+            ?? (classifierMissing == nil ? "the classifier’s guess" : "not chosen"))
+        if chooserLabel != lastChooserLabel {
+            lastChooserLabel = chooserLabel
+            chooser.setInnerButtonLabel(chooserLabel)
         }
 
         // The result on screen: the newest received, unless the drawing is empty or unreadable.
