@@ -156,17 +156,17 @@ final class ExplorerPagesTests: XCTestCase {
         s = reduce(s, .setOffsets(0.5, -1.25)).0
         s = reduce(s, .pickStyleDigit(9)).0
         // Samples (with a style), map and morph texts each open what they were copied from.
-        let samplesText = s.viewText
+        let samplesText = try XCTUnwrap(s.viewText)
         XCTAssertTrue(samplesText.hasPrefix("view=samples digit=9 seed=1234"), samplesText)
         XCTAssertTrue(samplesText.contains("style=4"), samplesText)
         s = reduce(s, .showPage(.map)).0
         s = reduce(s, .setMapSize(21)).0
-        let mapText = s.viewText
+        let mapText = try XCTUnwrap(s.viewText)
         XCTAssertTrue(mapText.hasPrefix("view=map size=21 digit=9"), mapText)
         let mapState = s
         s = reduce(s, .showPage(.morph)).0
         s = reduce(s, .setMorphDigit(2)).0
-        let morphText = s.viewText
+        let morphText = try XCTUnwrap(s.viewText)
         XCTAssertTrue(morphText.hasPrefix("view=morph from=9 to=2 from-seed=1234"), morphText)
         let morphState = s
 

@@ -180,12 +180,12 @@ final class NamedDirectionViewTests: XCTestCase {
         let available = "slant, thickness, width, height, principal-1 to principal-20, dimension-0 to dimension-19"
         XCTAssertEqual(error(""), "the view text is empty")
         XCTAssertEqual(error("digit=3 seed=1 colour=red"),
-                       "'colour' is neither a view key (view, digit, seed, t, prior) nor a direction of these weights (\(available))")
+                       "'colour' is neither a view key (view, digit, seed, t, prior, style, size) nor a direction of these weights (\(available))")
         XCTAssertEqual(error("digit=3 seed=1 curl=+1"),
-                       "'curl' is neither a view key (view, digit, seed, t, prior) nor a direction of these weights (\(available))")
+                       "'curl' is neither a view key (view, digit, seed, t, prior, style, size) nor a direction of these weights (\(available))")
         XCTAssertEqual(error("digit=3 seed=1 Slant=+1"), "'Slant' is not a view key (lower-case letters, digits, - _ .)")
         XCTAssertEqual(error("digit=3 seed=1 a.b=+1"),
-                       "'a.b' is neither a view key (view, digit, seed, t, prior) nor a direction of these weights (\(available))")
+                       "'a.b' is neither a view key (view, digit, seed, t, prior, style, size) nor a direction of these weights (\(available))")
         XCTAssertEqual(error("digit=3 seed=1 principal-21=+1"), "these weights have no direction principal-21 (they have \(available))")
         XCTAssertEqual(error("digit=3 seed=1 dimension-20=+1"), "these weights have no direction dimension-20 (they have \(available))")
         XCTAssertEqual(error("digit=3 digit=4 seed=1"), "view key 'digit' appears twice")
@@ -204,7 +204,7 @@ final class NamedDirectionViewTests: XCTestCase {
         XCTAssertEqual(error("digit=1 seed=1 slant=3.1"), "view key 'slant' is '3.1', expected an offset from -3 to +3 standard deviations")
         XCTAssertEqual(error("digit=1 seed=1 slant=-inf"), "view key 'slant' is '-inf', expected an offset from -3 to +3 standard deviations")
         XCTAssertEqual(error("digit=1 seed=1 slant=x"), "view key 'slant' is 'x', expected an offset from -3 to +3 standard deviations")
-        XCTAssertEqual(error("view=morph from=3 to=8"), "the view is a morph view, not a samples view")
+        XCTAssertEqual(error("view=morph from=3 to=8"), "the view is a morph view, not a samples, same-style or map view")
         XCTAssertEqual(error("digit 3"), "'digit' in the view text is not key=value")
         XCTAssertEqual(error("digit=1 seed=1 slant="), "view key 'slant' has no value")
     }

@@ -14,12 +14,14 @@ public enum Lane: Hashable, Sendable, CustomStringConvertible {
     case map
     /// The morph's frames.
     case morph
+    /// The drawing pad's restyle.
+    case handwriting
 
     /// Lower runs first.
     public var priority: Int {
         switch self {
         case .samples: return 0
-        case .map, .morph: return 1
+        case .map, .morph, .handwriting: return 1
         case .styleRow: return 2
         case .sweep: return 3
         case .previews: return 4
@@ -35,6 +37,7 @@ public enum Lane: Hashable, Sendable, CustomStringConvertible {
         case .styleRow: return "style-row"
         case .map: return "map"
         case .morph: return "morph"
+        case .handwriting: return "handwriting"
         }
     }
 }

@@ -17,6 +17,9 @@ public indirect enum LatentQuery: Equatable, Hashable, Sendable {
     /// The frames of a morph (spherical path between two latent vectors, blended digit
     /// conditions), exactly as `digitgen morph` draws them.
     case morph(Morph)
+    /// A picture of one handwritten digit made MNIST-style and restyled as every digit
+    /// (`HandwritingRestyle`): the input, then the digits 0-9.
+    case restyle(HandwritingPicture)
     /// Several queries decoded one after the other (each in its own decode call, so each
     /// part gives exactly the pixels it gives alone); the images are concatenated.
     case batch([LatentQuery])
@@ -30,6 +33,7 @@ public indirect enum LatentQuery: Equatable, Hashable, Sendable {
         case .path(_, _, _, let steps): return steps
         case .sameStyle(_, _, let labels): return labels.count
         case .morph(let m): return m.frames
+        case .restyle: return 11
         case .batch(let parts): return parts.reduce(0) { $0 + $1.count }
         }
     }

@@ -6,9 +6,14 @@ import DigitCore
 /// Sampled latents are kept per `SampleSpec`, so moving a slider costs one decode.
 public final class QueryDecoder: @unchecked Sendable {
     public let model: CVAE
+    /// Names handwritten digits (nil: the person must choose the digit).
+    public let classifier: Classifier?
     private var sampled: [SampleSpec: [Float]] = [:]
 
-    public init(model: CVAE) { self.model = model }
+    public init(model: CVAE, classifier: Classifier? = nil) {
+        self.model = model
+        self.classifier = classifier
+    }
 
     /// The images of `query`, or an error naming what was wrong with it.
     public func decode(_ query: LatentQuery) throws -> Rendered {
@@ -25,6 +30,9 @@ public final class QueryDecoder: @unchecked Sendable {
         if case .morph(let morph) = query {
             let pixels = try morph.render(model: model)
             return Rendered(count: morph.frames, side: model.config.side, gray: pixels.map(Self.quantize))
+        }
+        if case .restyle(let picture) = query {
+            return try HandwritingRestyle.render(picture, model: model, classifier: classifier)
         }
         let (z, labels) = try resolve(query)
         guard !labels.isEmpty else { return Rendered(count: 0, side: model.config.side, gray: []) }
@@ -88,6 +96,8 @@ public final class QueryDecoder: @unchecked Sendable {
             z.reserveCapacity(labels.count * L)
             for _ in labels { z += b }
             return (z, labels)
+        case .restyle:
+            throw QueryError.picture
         case .morph:
             // Its frames blend two digit conditions: no label per frame (`decode` draws it).
             throw QueryError.blended
@@ -144,6 +154,7 @@ public enum QueryError: DigitCoreError, Equatable {
     case sampleIndex(Int, count: Int)
     case steps(Int)
     case blended
+    case picture
 
     public var description: String {
         switch self {
@@ -153,6 +164,7 @@ public enum QueryError: DigitCoreError, Equatable {
         case .sampleIndex(let i, let count): return "sample \(i) asked of \(count) samples"
         case .steps(let s): return "an interpolation path needs 2-10000 steps, not \(s)"
         case .blended: return "a morph's frames blend two digits and have no single label each"
+        case .picture: return "a handwriting picture is restyled, not resolved to latent vectors"
         }
     }
 }

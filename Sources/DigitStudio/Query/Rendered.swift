@@ -4,11 +4,14 @@ public struct Rendered: Equatable, Sendable {
     public let count: Int
     public let side: Int
     public let gray: [UInt8]
+    /// The classifier's probability of each digit, for a handwriting restyle it named.
+    public let probabilities: [Float]?
 
-    public init(count: Int, side: Int, gray: [UInt8]) {
+    public init(count: Int, side: Int, gray: [UInt8], probabilities: [Float]? = nil) {
         self.count = count
         self.side = side
         self.gray = gray
+        self.probabilities = probabilities
     }
 
     /// Images `range` of these (for a part of a batch).

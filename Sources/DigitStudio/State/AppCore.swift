@@ -21,6 +21,9 @@ public final class AppCore: @unchecked Sendable {
     public var log: @Sendable (String) -> Void = { line in
         FileHandle.standardError.write(("digit-generator: " + line + "\n").data(using: .utf8) ?? Data())
     }
+    /// Renders the drawing's strokes into a gray picture, `Handwriting.rasterSide` pixels a
+    /// side, white paper and dark ink (the shell's, with cairo, on the main thread: cheap).
+    public var rasterize: (([[PadPoint]]) -> [UInt8])?
     private let post: InferenceLanes.Post
 
     /// - post: runs a closure on the main thread (from any thread).
@@ -51,8 +54,10 @@ public final class AppCore: @unchecked Sendable {
     }
 
     /// Loads the weights (nil: the shipped ones) on the background queue, with their digest
-    /// and directions, then dispatches `.modelLoaded` or `.modelFailed`.
-    public func load(weights path: String?) {
+    /// and directions, and the classifier that names handwritten digits (`classifier`, nil:
+    /// the shipped one; when it cannot be loaded the handwriting page asks for the digit),
+    /// then dispatches `.modelLoaded` or `.modelFailed`.
+    public func load(weights path: String?, classifier classifierPath: String? = nil) {
         let post = self.post
         lanes.enqueue { [self] in
             switch ModelLoader.load(path: path) {
@@ -60,10 +65,19 @@ public final class AppCore: @unchecked Sendable {
                 let digest = (try? WeightsDigest.sha256(path: resolved)) ?? String(repeating: "0", count: 64)
                 let catalog = DirectionCatalog.build(model: model)
                 let c = model.config
+                var classifier: Classifier?
+                var classifierProblem: String?
+                do {
+                    let loaded = try ClassifierFile.load(path: classifierPath ?? Resources.defaultClassifierPath())
+                    try SampleQuality.checkCompatible(model: model, classifier: loaded)
+                    classifier = loaded
+                } catch {
+                    classifierProblem = (error as? DigitCoreError)?.description ?? "\(error)"
+                }
                 let info = ModelInfo(path: resolved, digest: digest, latent: c.latent, classes: c.classes, side: c.side,
                                      fittedPrior: model.usesFittedPrior(.fitted), catalog: catalog,
-                                     defaultTemperature: model.defaultTemperature)
-                let decoder = QueryDecoder(model: model)
+                                     defaultTemperature: model.defaultTemperature, classifierProblem: classifierProblem)
+                let decoder = QueryDecoder(model: model, classifier: classifier)
                 let runner: InferenceLanes.Runner = { query in try decoder.decode(query) }
                 let box = UncheckedBox((runner, decoder))
                 post { [self] in
@@ -111,6 +125,30 @@ public final class AppCore: @unchecked Sendable {
                 if let decoder = box.value {
                     do {
                         try ViewExport.write(job, decoder: decoder)
+                        outcome = .saved(path: job.path)
+                    } catch {
+                        outcome = .saveFailed(path: job.path, message: (error as? DigitCoreError)?.userMessage ?? "\(error)")
+                    }
+                } else {
+                    outcome = .saveFailed(path: job.path, message: "no model loaded")
+                }
+                post { [self] in self.store.dispatch(outcome) }
+            }
+        case .restyle(let id, let job):
+            guard let rasterize else {
+                store.dispatch(.renderFailed(.handwriting, id, "this window cannot render drawings"))
+                return
+            }
+            let picture = HandwritingPicture(side: Handwriting.rasterSide, gray: rasterize(job.strokes), digit: job.digit)
+            lanes.submit(.restyle(picture), lane: .handwriting, id: id)
+        case .saveHandwriting(let job):
+            let box = UncheckedBox(decoder)
+            let post = self.post
+            lanes.enqueue { [self] in
+                let outcome: Intent
+                if let decoder = box.value {
+                    do {
+                        try HandwritingExport.write(job, model: decoder.model)
                         outcome = .saved(path: job.path)
                     } catch {
                         outcome = .saveFailed(path: job.path, message: (error as? DigitCoreError)?.userMessage ?? "\(error)")

@@ -26,6 +26,8 @@ public struct AppState: Equatable, Sendable {
     public var morphEnd = MorphEnd()
     /// The frames of `currentMorph` (decoded while the morph page is shown).
     public var morphFrames: MorphFrames?
+    /// The drawing pad and its restyle (the handwriting page).
+    public var handwriting = Handwriting()
     /// Messages waiting to be shown (a toast each); the view reports them shown.
     public var messages: [Message] = []
     public var window: WindowGeometry = .init()
@@ -68,9 +70,11 @@ public struct AppState: Equatable, Sendable {
     public var info: ModelInfo? { model.info }
 
     /// What "Copy view" puts on the clipboard for the page shown (and "Open view" and
-    /// `digitgen generate --view` / `morph --view` read back).
-    public var viewText: String {
+    /// `digitgen generate --view` / `morph --view` read back); nil on the handwriting page,
+    /// whose drawing is no short text (its saved PNG reproduces it).
+    public var viewText: String? {
         switch page {
+        case .handwriting: return nil
         case .samples: return SavedPage.samples.viewText(view).description
         case .map: return SavedPage.map(size: mapSize).viewText(view).description
         case .morph: return currentMorph.viewText(fps: morphEnd.fps, scale: saveScale).description
@@ -129,12 +133,15 @@ public enum Page: String, Equatable, Sendable, CaseIterable {
     case map
     /// An animation from the first sample to another digit or sample.
     case morph
+    /// A drawing pad: the person's digit restyled as every digit.
+    case handwriting
 
     public var title: String {
         switch self {
         case .samples: return "Samples"
         case .map: return "Map"
         case .morph: return "Morph"
+        case .handwriting: return "Handwriting"
         }
     }
 
@@ -143,6 +150,7 @@ public enum Page: String, Equatable, Sendable, CaseIterable {
         case .samples: return "view-grid-symbolic"
         case .map: return "view-app-grid-symbolic"
         case .morph: return "media-playback-start-symbolic"
+        case .handwriting: return "document-edit-symbolic"
         }
     }
 
@@ -152,6 +160,7 @@ public enum Page: String, Equatable, Sendable, CaseIterable {
         case .samples: return "Five generated samples of the digit, the sliders that move them, and the first sample's style drawn as every digit"
         case .map: return "A grid of the digit over the two slider directions, from -2 to +2 standard deviations; pick a cell to move the samples there"
         case .morph: return "An animation from the first sample to another digit or another sample, interpolating the latent vectors"
+        case .handwriting: return "A drawing pad: draw a digit and see your handwriting style drawn as every digit 0 to 9"
         }
     }
 }

@@ -42,6 +42,18 @@ public enum Intent: Equatable, Sendable {
     case newMorphEnd
     case setMorphFrames(Int)
     case setMorphSpeed(Double)
+    /// The pen went down on the pad: a new stroke starts at this point.
+    case strokeBegan(PadPoint)
+    /// The pen moved while down: the current stroke goes on to this point.
+    case strokeExtended(PadPoint)
+    /// The pen went up.
+    case strokeEnded
+    /// Undo stroke (Ctrl+Z on the page): the last stroke goes.
+    case undoStroke
+    /// Clear (Delete on the page): no strokes, and the person's digit choice is forgotten.
+    case clearDrawing
+    /// The person corrects the classifier (nil: let it decide again).
+    case chooseHandwritingDigit(Int?)
 
     // Results.
     case rendered(Lane, QueryID, Rendered)
@@ -58,6 +70,8 @@ public enum Intent: Equatable, Sendable {
     case saveStyleRow(path: String, scale: Int?)
     /// Export the morph shown as an animated GIF at `scale` (nil: the current save scale).
     case exportMorph(path: String, scale: Int?)
+    /// Save the handwriting page's ten digits, with the drawing's input, to `path`.
+    case saveHandwriting(path: String, scale: Int?)
     case saved(path: String)
     case saveFailed(path: String, message: String)
     case messageShown(Int)
@@ -104,6 +118,12 @@ public enum Effect: Equatable, Sendable {
     /// Draw the morph's frames and write the GIF (as `digitgen morph` does); answer with
     /// `.saved` or `.saveFailed`.
     case exportMorph(MorphExportJob)
+    /// Rasterize the drawing (the shell, with cairo) and restyle the picture on the
+    /// handwriting lane as query `QueryID`; answer with `.rendered` or `.renderFailed`.
+    case restyle(QueryID, HandwritingJob)
+    /// Restyle the saved input under its digit and write the PNG (as `digitgen restyle
+    /// --view` does); answer with `.saved` or `.saveFailed`.
+    case saveHandwriting(HandwritingSaveJob)
     /// Write the remembered state.
     case persist(RememberedState)
     case startTimer(TimerID, seconds: Double)

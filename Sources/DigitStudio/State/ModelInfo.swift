@@ -12,9 +12,13 @@ public struct ModelInfo: Equatable, Sendable {
     /// The weights' default temperature (metadata `default_temperature`, chosen by measurement;
     /// 1 when absent): the welcome view samples at it.
     public let defaultTemperature: Float
+    /// Why the classifier that names handwritten digits could not be loaded (nil: it was);
+    /// without it the handwriting page asks the person for the digit.
+    public let classifierProblem: String?
 
     public init(path: String, digest: String, latent: Int, classes: Int, side: Int, fittedPrior: Bool,
-                catalog: DirectionCatalog, defaultTemperature: Float = 1) {
+                catalog: DirectionCatalog, defaultTemperature: Float = 1, classifierProblem: String? = nil) {
+        self.classifierProblem = classifierProblem
         self.path = path
         self.digest = digest
         self.latent = latent

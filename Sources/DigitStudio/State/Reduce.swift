@@ -32,6 +32,7 @@ enum Reducer {
             s.map = nil
             s.morphFrames = nil
             viewChanged(&s, &effects)
+            if !s.handwriting.isEmpty { handwritingChanged(&s, &effects) }
         case .modelFailed(let failure):
             s.model = .failed(failure)
 
@@ -164,6 +165,35 @@ enum Reducer {
             guard MorphEnd.speeds.contains(speed) else { return }
             s.morphEnd.speed = speed
 
+        case .strokeBegan(let p):
+            guard let point = padPoint(p), s.handwriting.strokes.count < Handwriting.maxStrokes else { return }
+            s.handwriting.strokes.append([point])
+            s.handwriting.drawing = true
+            handwritingChanged(&s, &effects)
+        case .strokeExtended(let p):
+            guard s.handwriting.drawing, let point = padPoint(p), let last = s.handwriting.strokes.last,
+                  last.last != point, last.count < Handwriting.maxPointsPerStroke else { return }
+            s.handwriting.strokes[s.handwriting.strokes.count - 1].append(point)
+            handwritingChanged(&s, &effects)
+        case .strokeEnded:
+            s.handwriting.drawing = false
+        case .undoStroke:
+            guard !s.handwriting.strokes.isEmpty else { return }
+            s.handwriting.strokes.removeLast()
+            s.handwriting.drawing = false
+            handwritingChanged(&s, &effects)
+        case .clearDrawing:
+            guard !s.handwriting.strokes.isEmpty || s.handwriting.chosenDigit != nil else { return }
+            s.handwriting.strokes = []
+            s.handwriting.drawing = false
+            s.handwriting.chosenDigit = nil
+            handwritingChanged(&s, &effects)
+        case .chooseHandwritingDigit(let digit):
+            if let digit, !(0...9).contains(digit) { return }
+            guard s.handwriting.chosenDigit != digit else { return }
+            s.handwriting.chosenDigit = digit
+            handwritingChanged(&s, &effects)
+
         case .rendered(let lane, let id, let images):
             guard s.latestQuery[lane] == id else { return }  // stale: a newer query replaced it
             s.latestQuery[lane] = nil
@@ -174,6 +204,11 @@ enum Reducer {
             s.requests[lane] = nil
             effects.append(.log("cannot draw the images: \(text)"))
             if lane == .samples { message(&s, "Cannot draw the images: \(text)") }
+            if lane == .handwriting {
+                // The drawing cannot be read (a dot, a line too faint): the page says why.
+                s.handwriting.problem = text
+                s.handwriting.result = nil
+            }
 
         case .save(let path, let scale):
             let page: SavedPage = s.page == .map ? .map(size: s.mapSize) : .samples
@@ -193,6 +228,23 @@ enum Reducer {
             }
             s.saveScale = k
             effects.append(.exportMorph(MorphExportJob(path: path, morph: s.currentMorph, fps: s.morphEnd.fps, scale: k)))
+        case .saveHandwriting(let path, let scale):
+            guard let info = s.info else { return }
+            let k = scale ?? s.saveScale
+            guard (1...64).contains(k) else {
+                message(&s, "Cannot save at scale \(k): choose 1 to 64")
+                return
+            }
+            let h = s.handwriting
+            guard let result = h.result, result.revision == h.revision, !h.isEmpty else {
+                message(&s, h.isEmpty ? "Nothing to save yet: draw a digit on the pad first"
+                                      : "Nothing to save yet: the drawing is still being read")
+                return
+            }
+            s.saveScale = k
+            let saved = HandwritingMetadata.Saved(input: result.input, digit: result.digit, chosenByPerson: result.chosen,
+                                                  scale: k, weightsDigest: info.digest)
+            effects.append(.saveHandwriting(HandwritingSaveJob(path: path, saved: saved)))
         case .saved(let path):
             message(&s, "Saved \(fileName(path))", open: path)
         case .saveFailed(let path, let text):
@@ -350,6 +402,8 @@ enum Reducer {
             if s.morphFrames?.morph != morph, s.requests[.morph] != .morph(morph) {
                 submit(.morph, .morph(morph), .morph(morph), &s, &effects)
             }
+        case .handwriting:
+            break
         }
     }
 
@@ -444,9 +498,62 @@ enum Reducer {
             s.map = LatentMap(key: key, images: images)
         case (.morph, .morph(let morph)?):
             s.morphFrames = MorphFrames(morph: morph, images: images)
+        case (.handwriting, .handwriting(let revision, let digit)?):
+            guard revision == s.handwriting.revision, images.count == 11, let info = s.info else { return }
+            let side = images.side
+            let input = Array(images.gray.prefix(side * side))
+            let ten = images.slice(1..<11)
+            let label = digit ?? images.probabilities.flatMap { p in p.indices.max { p[$0] < p[$1] } } ?? 0
+            guard (0..<info.classes).contains(label) else { return }
+            s.handwriting.result = HandwritingResult(revision: revision, input: input, digit: label, chosen: digit != nil,
+                                                     probabilities: images.probabilities, images: ten)
+            s.handwriting.problem = nil
         default:
             break
         }
+    }
+
+    // MARK: - Handwriting
+
+    /// The strokes or the chosen digit changed: restyle the drawing (latest wins on the
+    /// handwriting lane), or, with no strokes, show the hint and drop what is in flight.
+    static func handwritingChanged(_ s: inout AppState, _ effects: inout [Effect]) {
+        s.handwriting.revision += 1
+        s.handwriting.problem = nil
+        if s.handwriting.isEmpty {
+            s.handwriting.result = nil
+            s.latestQuery[.handwriting] = nil
+            s.requests[.handwriting] = nil
+            return
+        }
+        if s.handwriting.extent < Handwriting.minExtent {
+            // A dot or a tick would be blown up to a 20-pixel blob and read as some digit.
+            s.handwriting.problem = Handwriting.tooSmallProblem
+            s.handwriting.result = nil
+            s.latestQuery[.handwriting] = nil
+            s.requests[.handwriting] = nil
+            return
+        }
+        guard let info = s.info else { return }
+        let digit = s.handwriting.chosenDigit
+        guard digit != nil || info.classifierProblem == nil else {
+            // Without a classifier the person names the digit; nothing to draw until then.
+            s.handwriting.result = nil
+            s.latestQuery[.handwriting] = nil
+            s.requests[.handwriting] = nil
+            return
+        }
+        let id = s.nextQueryID
+        s.nextQueryID += 1
+        s.latestQuery[.handwriting] = id
+        s.requests[.handwriting] = .handwriting(revision: s.handwriting.revision, digit: digit)
+        effects.append(.restyle(id, HandwritingJob(strokes: s.handwriting.strokes, digit: digit)))
+    }
+
+    /// The point clamped to the pad, or nil when not finite.
+    private static func padPoint(_ p: PadPoint) -> PadPoint? {
+        guard p.x.isFinite, p.y.isFinite else { return nil }
+        return PadPoint(x: max(0, min(1, p.x)), y: max(0, min(1, p.y)))
     }
 
     // MARK: - Helpers
@@ -493,4 +600,6 @@ public enum Request: Equatable, Sendable {
     case styleRow(ViewSettings)
     case map(LatentMap.Key)
     case morph(Morph)
+    /// The drawing at `revision`, under the person's digit (nil: the classifier's).
+    case handwriting(revision: Int, digit: Int?)
 }

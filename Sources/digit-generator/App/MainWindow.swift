@@ -22,6 +22,10 @@ final class MainWindow {
     private let mapView = MapView()
     private let morphView = MorphView()
     private var pageRoots: [Page: Widget] = [:]
+    private let handwritingView = HandwritingView()
+    /// The digit buttons (the samples', map's and morph's digit; hidden on the handwriting
+    /// page, whose digit comes from the drawing).
+    private lazy var digitClamp = Clamp(maximum: 1100, child: digits.grid)
     private let controls = ControlsPanel()
     private let stack = Stack()
     private let errorPage = StatusPage(iconName: "dialog-error-symbolic", title: "The Model Could Not Be Loaded")
@@ -66,7 +70,6 @@ final class MainWindow {
 
         let page = Box(vertical: true, spacing: 12)
         page.setMargins(12)
-        let digitClamp = Clamp(maximum: 1100, child: digits.grid)
         page.append(digitClamp)
         let samplesPage = Box(vertical: true, spacing: 10)
         samplesPage.append(canvas.area)
@@ -77,7 +80,11 @@ final class MainWindow {
         mapView.box.setAccessibleDescription(Page.map.summary)
         morphView.box.setAccessibleLabel(Page.morph.title)
         morphView.box.setAccessibleDescription(Page.morph.summary)
-        for (p, w) in [(Page.samples, samplesPage), (.map, mapView.box), (.morph, morphView.box)] {
+        handwritingView.box.setAccessibleLabel(Page.handwriting.title)
+        handwritingView.box.setAccessibleDescription(Page.handwriting.summary)
+        handwritingView.page.setAccessibleLabel("Drawing pad and your style as every digit")
+        for (p, w) in [(Page.samples, samplesPage), (.map, mapView.box), (.morph, morphView.box),
+                       (.handwriting, handwritingView.page)] {
             pages.add(w, name: p.rawValue, title: p.title, iconName: p.iconName)
             pageRoots[p] = w
         }
@@ -132,6 +139,13 @@ final class MainWindow {
         mapView.onKey = { slider, key in dispatch(.sliderKey(slider: slider, key)) }
         mapView.onSize = { size in dispatch(.setMapSize(size)) }
         morphView.dispatch = dispatch
+        handwritingView.dispatch = dispatch
+        handwritingView.onLayout = { [weak self] in self?.traceLayout() }
+        // The drawing becomes a picture here, on the main thread (cairo, about a millisecond);
+        // the worker only sees the bytes.
+        core.rasterize = { strokes in
+            StrokeRaster.gray(strokes, side: Handwriting.rasterSide, width: Double(Handwriting.penWidth))
+        }
         canvas.onDrawn = { [weak self] revision in self?.trace.frameDrawn(generation: revision) }
         canvas.onLayout = { [weak self] _ in self?.traceLayout() }
         styleRow.onLayout = { [weak self] in self?.traceLayout() }
@@ -174,9 +188,11 @@ final class MainWindow {
         timeout.cancel()
         core.focus = nil
         core.wakeTimers = nil
+        core.rasterize = nil
         core.store.observers.removeAll()
         for w in [window, canvas.area, digits.grid, controls.grid, controls.temperature, controls.seed, stack, toasts,
-                  pages, title, styleRow.area, mapView.area, mapView.box, morphView.box, morphView.area] as [GObjectRef] {
+                  pages, title, styleRow.area, mapView.area, mapView.box, morphView.box, morphView.area,
+                  handwritingView.box, handwritingView.pad, handwritingView.inputArea, handwritingView.rowArea] as [GObjectRef] {
             w.disconnectAll()
         }
         morphView.setVisible(false)
@@ -192,8 +208,7 @@ final class MainWindow {
         window.addAction("save") { [weak self] in self?.save() }
         window.addAction("save-style-row") { [weak self] in self?.saveStyleRow() }
         window.addAction("copy-view") { [weak self] in
-            guard let self, self.core.store.state.info != nil else { return }
-            let text = self.core.store.state.viewText
+            guard let self, self.core.store.state.info != nil, let text = self.core.store.state.viewText else { return }
             self.window.copyToClipboard(text)
             dispatch(.viewCopied(text))
         }
@@ -217,6 +232,25 @@ final class MainWindow {
     /// Digit keys pick a digit anywhere but in the seed field (and keypad digits not on a
     /// slider, where keypad 0 resets it). Space and Enter are left to the focused control.
     private func globalKey(_ press: KeyPress) -> Bool {
+        if core.store.state.page == .handwriting, !press.typing, core.store.state.info != nil {
+            // On the drawing page: Ctrl+Z undoes a stroke, Delete clears, digits name the drawing.
+            switch press.key {
+            case .letterZ where press.control && !press.alt && !press.shift:
+                core.store.dispatch(.undoStroke)
+                return true
+            case .delete where press.plain:
+                core.store.dispatch(.clearDrawing)
+                return true
+            case .digit(let d) where press.plain:
+                core.store.dispatch(.chooseHandwritingDigit(d))
+                return true
+            case .keypadDigit(let d) where press.plain:
+                core.store.dispatch(.chooseHandwritingDigit(d))
+                return true
+            default:
+                break
+            }
+        }
         guard press.plain, !press.typing, core.store.state.info != nil else { return false }
         switch press.key {
         case .digit(let d):
@@ -244,6 +278,7 @@ final class MainWindow {
         // Beside the images the panel is narrow and tall: each slider on two lines, so
         // that its track spans the panel.
         controls.layout(compact: compact || layout == .sideBySide)
+        handwritingView.setCompact(compact)
         newSamples.setIconOnly(compact)
         styleRow.setCompact(compact || height < 720)
         mapView.setCompact(compact)
@@ -263,6 +298,10 @@ final class MainWindow {
         guard state.info != nil else { return }
         if state.page == .morph {
             saveMorph(state)
+            return
+        }
+        if state.page == .handwriting {
+            saveHandwriting(state)
             return
         }
         if let path = ProcessInfo.processInfo.environment["DIGITGEN_SAVE_PATH"], !path.isEmpty {
@@ -306,6 +345,22 @@ final class MainWindow {
         }
     }
 
+    /// The ten restyled digits as PNG, with the drawing's input and digit in its text chunks.
+    private func saveHandwriting(_ state: AppState) {
+        if let path = ProcessInfo.processInfo.environment["DIGITGEN_SAVE_PATH"], !path.isEmpty {
+            core.store.dispatch(.saveHandwriting(path: path, scale: nil))
+            return
+        }
+        guard let result = state.handwriting.result, !state.handwriting.isEmpty else {
+            core.store.dispatch(.saveHandwriting(path: "", scale: nil))  // says what is missing
+            return
+        }
+        SaveDialog.run(parent: window, title: "Save Image", suggestedName: HandwritingExport.suggestedName(digit: result.digit),
+                       scales: [1, 2, 4, 8, 16], defaultScale: state.saveScale) { [weak core] path, scale in
+            core?.store.dispatch(.saveHandwriting(path: path, scale: scale))
+        }
+    }
+
     // MARK: - Rendering
 
     private func changed(_ intent: Intent, _ old: AppState, _ new: AppState) {
@@ -322,9 +377,10 @@ final class MainWindow {
             if previous?.model != s.model { showError(failure) }
         }
         let ready = s.info != nil
-        for name in ["select-digit", "new-samples", "save", "save-style-row", "copy-view", "open-view"] {
+        for name in ["select-digit", "new-samples", "save", "save-style-row", "open-view"] {
             window.setActionEnabled(name, ready)
         }
+        window.setActionEnabled("copy-view", ready && s.viewText != nil)
         window.setActionState("select-digit", int: s.view.digit)
         if ready {
             window.setTitle("\(MainWindow.appName) — \(s.view.digit)")
@@ -338,12 +394,17 @@ final class MainWindow {
             for (p, w) in pageRoots { w.setAccessibleHidden(p != s.page) }
         }
         if trace.enabled, previous?.page != s.page { MainContext.idle { [weak self] in self?.traceLayout() } }
-        controlsClamp.setVisible(s.page != .morph)
+        controlsClamp.setVisible(s.page != .morph && s.page != .handwriting)
+        digitClamp.setVisible(s.page != .handwriting)
         canvas.render(s)
         styleRow.render(s)
         if s.page == .map { mapView.render(s) }
         morphView.setVisible(s.page == .morph && ready)
         if s.page == .morph { morphView.render(s) }
+        // Off screen, the page's content is hidden, not only covered: GTK 4.8's accessibility
+        // tree would otherwise report its widgets at their last positions as showing.
+        handwritingView.box.setVisible(s.page == .handwriting)
+        if s.page == .handwriting { handwritingView.render(s) }
         controls.render(s)
         for m in s.messages where !shownMessages.contains(m.id) {
             shownMessages.insert(m.id)
@@ -384,6 +445,13 @@ final class MainWindow {
             trace.milestone("model, its digest and directions loaded")
             let list = info.catalog.entries[new.view.digit].prefix(4).map { "\($0.id.title) (\($0.subtitle))" }
             trace.note("directions ready; digit \(new.view.digit): " + list.joined(separator: ", "))
+        case .rendered(.handwriting, _, _), .renderFailed(.handwriting, _, _):
+            let h = new.handwriting
+            if let r = h.result, r != old.handwriting.result {
+                trace.note("handwriting restyled: revision \(r.revision), digit \(r.digit)")
+            } else if let p = h.problem, p != old.handwriting.problem {
+                trace.note("handwriting not read: \(p)")
+            }
         case .rendered(.sweep(let target), _, _):
             if new.sweeps[target] != old.sweeps[target] { trace.note("sweep \(Lane.sweep(target)) ready") }
         default:
@@ -414,6 +482,10 @@ final class MainWindow {
         if core.store.state.page == .morph, let b = morphView.area.surfaceBounds {
             let q = morphView.square
             if q.size > 0 { parts.append("morph=\(b.x + Int(q.x)),\(b.y + Int(q.y)),\(Int(q.size))") }
+        }
+        if core.store.state.page == .handwriting {
+            if let p = handwritingView.padBounds { parts.append("pad=\(p.x),\(p.y),\(p.size)") }
+            if let cells = handwritingView.cellsText { parts.append("handwriting=" + cells) }
         }
         trace.layout(parts.joined(separator: " "))
     }

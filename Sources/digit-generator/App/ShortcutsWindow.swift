@@ -57,6 +57,23 @@ enum ShortcutsWindow {
                 </child>
                 <child>
                   <object class="GtkShortcutsGroup">
+                    <property name="title">Handwriting</property>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">&lt;alt&gt;4</property>
+                      <property name="title">Show the drawing pad</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">&lt;ctrl&gt;z</property>
+                      <property name="title">Undo the last stroke</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">Delete</property>
+                      <property name="title">Clear the drawing</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">0...9</property>
+                      <property name="title">Name the digit you drew</property></object></child>
+                  </object>
+                </child>
+                <child>
+                  <object class="GtkShortcutsGroup">
                     <property name="title">General</property>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">F11</property>
