@@ -167,6 +167,21 @@ other_window() {
     done
 }
 
+# popup_open SECONDS: waits until a drop-down's popup is mapped (a window of the app other
+# than the main one and taller than 200 px; tooltips are smaller), so that keys go to its list.
+popup_open() {
+    local w h
+    for _ in $(seq $(( $1 * 10 ))); do
+        for w in $(xdotool search --onlyvisible --pid "$APP_PID" 2>/dev/null); do
+            [ "$w" = "$WID" ] && continue
+            h=$(xdotool getwindowgeometry --shell "$w" 2>/dev/null | sed -n 's/^HEIGHT=//p')
+            [ "${h:-0}" -gt 200 ] && return 0
+        done
+        sleep 0.1
+    done
+    return 1
+}
+
 cells() { grep "^trace: layout" "$WORK/stderr.$RUN" | tail -1 | sed 's/.*cells=\([^ ]*\).*/\1/'; }
 
 slider() { grep "^trace: layout" "$WORK/stderr.$RUN" | tail -1 | sed "s/.*slider$1=\([0-9,]*\).*/\1/"; }
@@ -361,17 +376,31 @@ shot image-drag.png
 a11y "dragging right across the images moves slider A (to about +1.5)" image-drag.png --text "Moves the five samples +1."
 
 # 2. Choosing slider B's direction for slider A swaps the two (keyboard only: the drop-down
-# before slider A, Space opens it with the first item focused; the shipped weights list the
-# four named directions (slant, thickness, width, height), then Direction 1: five Downs and
-# Enter pick "Direction 2").
+# before slider A, Space opens it, Home goes to its first entry; the weights' four named
+# directions (Slant, Thickness, Width, Height) come first, so five Downs and Enter pick
+# "Direction 2"). The pointer goes off the window first: a row under it would be hovered, and
+# Enter would pick that row instead of the focused one.
+xdotool mousemove 1270 790
 xdotool key --clearmodifiers alt+a; sleep 0.2
 xdotool key shift+Tab; sleep 0.2
-xdotool key space; sleep 0.6
-for _ in 1 2 3 4 5; do xdotool key Down; sleep 0.15; done
+xdotool key space; popup_open 10; sleep 0.5
+xdotool key Home; sleep 0.3
+for _ in 1 2 3 4 5; do xdotool key Down; sleep 0.3; done
 xdotool key Return; sleep 0.6
 shot swap.png
 a11y "choosing slider B's direction for slider A: A is on direction 2" swap.png --text "Direction of slider A: Direction 2"
 a11y "... and B moved to direction 1 (they swapped)" swap.png --text "Direction of slider B: Direction 1"
+xdotool key Escape; sleep 0.2
+# 2b. The named directions are in the same menu: Space, Home and Enter pick its first entry,
+# Slant; the view saved below then uses it, so `generate --view` reproduces a named direction too.
+xdotool key --clearmodifiers alt+a; sleep 0.2
+xdotool key shift+Tab; sleep 0.2
+xdotool key space; popup_open 10; sleep 0.5
+xdotool key Home; sleep 0.3
+xdotool key Return; sleep 0.6
+shot named.png
+a11y "the direction menu offers the named directions: slider A on Slant" named.png --text "Direction of slider A: Slant"
+a11y "... and slider A reads its offset along slant" named.png --text "standard deviations along slant"
 xdotool key Escape; sleep 0.2
 
 # 8. Ctrl+S opens the save dialog (GtkFileChooserNative, a GtkFileChooserDialog without a
