@@ -548,6 +548,11 @@ if [ -x "$DIGITGEN" ]; then
         bash -c "cat '$WORK/detail.morph'; cmp '$MORPH_GIF' '$WORK/morph-again.gif'"
 fi
 timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
+# Let the export's toast (8 s, paused while the pointer is on it) go before the next pages.
+xdotool mousemove $((X0 + 5)) $((Y0 + 60))
+toast_shown() { /usr/bin/python3 "$HERE/a11y_check.py" --text "$1" >/dev/null 2>&1; }
+for _ in $(seq 15); do toast_shown "Saved morph.gif" && break; sleep 0.2; done
+for _ in $(seq 60); do toast_shown "Saved morph.gif" || break; sleep 0.2; done
 xdotool key --clearmodifiers alt+1
 sleep 0.8
 
@@ -594,6 +599,9 @@ stroke() {
     xdotool mouseup 1
 }
 timeout 5 xdotool windowfocus --sync "$WID" 2>/dev/null
+# A toast from an earlier save (8 s with its Open button) would cover the row of ten: wait
+# until no toast is left (the toast's text leaves the accessibility tree with it).
+for _ in $(seq 60); do toast_shown "Saved " || break; sleep 0.2; done
 xdotool key --clearmodifiers alt+4
 for _ in $(seq 50); do [ -n "$(hw_layout)" ] && break; sleep 0.1; done
 sleep 0.5

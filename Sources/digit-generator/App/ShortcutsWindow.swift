@@ -8,7 +8,7 @@ enum ShortcutsWindow {
             <child>
               <object class="GtkShortcutsSection">
                 <property name="section-name">shortcuts</property>
-                <property name="max-height">12</property>
+                <property name="max-height">15</property>
                 <child>
                   <object class="GtkShortcutsGroup">
                     <property name="title">Generating</property>
@@ -26,7 +26,7 @@ enum ShortcutsWindow {
                       <property name="title">Move between the digit buttons</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">&lt;ctrl&gt;s</property>
-                      <property name="title">Save the images and their settings as PNG</property></object></child>
+                      <property name="title">Save the page as PNG (the morph as GIF)</property></object></child>
                   </object>
                 </child>
                 <child>
@@ -57,19 +57,36 @@ enum ShortcutsWindow {
                 </child>
                 <child>
                   <object class="GtkShortcutsGroup">
-                    <property name="title">Handwriting</property>
+                    <property name="title">Pages and views</property>
                     <child><object class="GtkShortcutsShortcut">
-                      <property name="accelerator">&lt;alt&gt;4</property>
-                      <property name="title">Show the drawing pad</property></object></child>
+                      <property name="accelerator">&lt;alt&gt;1 &lt;alt&gt;2</property>
+                      <property name="title">Samples or map page</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">&lt;alt&gt;3 &lt;alt&gt;4</property>
+                      <property name="title">Morph or handwriting page</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">&lt;ctrl&gt;&lt;shift&gt;s</property>
+                      <property name="title">Save the same-style row as PNG</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">&lt;ctrl&gt;&lt;shift&gt;c</property>
+                      <property name="title">Copy the page's view as text</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">&lt;ctrl&gt;o</property>
+                      <property name="title">Open a view text</property></object></child>
+                    <child><object class="GtkShortcutsShortcut">
+                      <property name="accelerator">space Left Right</property>
+                      <property name="title">Morph: play or pause, one frame</property></object></child>
+                  </object>
+                </child>
+                <child>
+                  <object class="GtkShortcutsGroup">
+                    <property name="title">Handwriting</property>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">&lt;ctrl&gt;z</property>
                       <property name="title">Undo the last stroke</property></object></child>
                     <child><object class="GtkShortcutsShortcut">
                       <property name="accelerator">Delete</property>
                       <property name="title">Clear the drawing</property></object></child>
-                    <child><object class="GtkShortcutsShortcut">
-                      <property name="accelerator">0...9</property>
-                      <property name="title">Name the digit you drew</property></object></child>
                   </object>
                 </child>
                 <child>
