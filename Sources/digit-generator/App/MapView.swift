@@ -139,9 +139,11 @@ final class MapView {
     private func draw(_ painter: Painter, width: Int, height: Int) {
         let size = Double(min(width, height))
         let n = Double(map?.key.size ?? LatentMap.defaultSize)
-        // Whole pixels per map pixel when there is room, so that every image pixel is a block.
+        // Whole pixels per map pixel when that fills most of the room (every image pixel an
+        // equal block); else the whole room, blocks differing by one screen pixel.
         let side = n * 28
-        let fitted = size >= side ? (size / side).rounded(.down) * side : size
+        let whole = (size / side).rounded(.down) * side
+        let fitted = whole >= 0.85 * size ? whole : size.rounded(.down)
         let placed = (((Double(width) - fitted) / 2).rounded(.down), ((Double(height) - fitted) / 2).rounded(.down), fitted)
         if placed != square || map?.key.size != tracedSize {
             square = placed
