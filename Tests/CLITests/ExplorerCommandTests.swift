@@ -34,6 +34,13 @@ final class ExplorerCommandTests: XCTestCase {
             XCTAssertEqual(g.status, 0, g.stderr)
             XCTAssertEqual(try PNG.readGray(path: png).pixels, frame, "frame of digit \(digit)")
         }
+        // An independent decoder (ImageMagick, coalesced so that every frame is whole) sees the
+        // same frames: 9 of 56 x 56, the first and last the generated images.
+        let identify = try Self.tool("identify", ["-format", "%w %h\n", gif])
+        XCTAssertEqual(identify.split(separator: "\n").map(String.init), [String](repeating: "56 56", count: 9))
+        _ = try Self.tool("convert", [gif, "-coalesce", "+adjoin", "-depth", "8", path("frame-%d.gray")])
+        XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: path("frame-0.gray")))), a.frames[0])
+        XCTAssertEqual([UInt8](try Data(contentsOf: URL(fileURLWithPath: path("frame-8.gray")))), a.frames[8])
         let again = path("again.gif")
         let v = try CLIRunner.run(["morph", "--view", gif, "--weights", weights, "--out", again])
         XCTAssertEqual(v.status, 0, v.stderr)
@@ -120,5 +127,23 @@ final class ExplorerCommandTests: XCTestCase {
         let ihdr = be32(side) + be32(side) + [8, 0, 0, 0, 0]
         return [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] + chunk("IHDR", ihdr)
             + chunk("IDAT", [0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]) + chunk("IEND", [])
+    }
+
+    /// Runs an ImageMagick tool; its standard output (skips when ImageMagick is missing).
+    static func tool(_ name: String, _ args: [String]) throws -> String {
+        guard let exe = ["/usr/bin/\(name)", "/usr/local/bin/\(name)"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("\(name) (ImageMagick) is not installed")
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "\(name) \(args)")
+        return String(decoding: data, as: UTF8.self)
     }
 }
