@@ -118,22 +118,7 @@ public final class AppCore: @unchecked Sendable {
         case .render(let lane, let id, let query):
             lanes.submit(query, lane: lane, id: id)
         case .save(let job):
-            let box = UncheckedBox(decoder)
-            let post = self.post
-            lanes.enqueue { [self] in
-                let outcome: Intent
-                if let decoder = box.value {
-                    do {
-                        try ViewExport.write(job, decoder: decoder)
-                        outcome = .saved(path: job.path)
-                    } catch {
-                        outcome = .saveFailed(path: job.path, message: (error as? DigitCoreError)?.userMessage ?? "\(error)")
-                    }
-                } else {
-                    outcome = .saveFailed(path: job.path, message: "no model loaded")
-                }
-                post { [self] in self.store.dispatch(outcome) }
-            }
+            write(path: job.path) { decoder in try ViewExport.write(job, decoder: decoder) }
         case .restyle(let id, let job):
             guard let rasterize else {
                 store.dispatch(.renderFailed(.handwriting, id, "this window cannot render drawings"))
@@ -142,39 +127,10 @@ public final class AppCore: @unchecked Sendable {
             let picture = HandwritingPicture(side: Handwriting.rasterSide, gray: rasterize(job.strokes), digit: job.digit)
             lanes.submit(.restyle(picture), lane: .handwriting, id: id)
         case .saveHandwriting(let job):
-            let box = UncheckedBox(decoder)
-            let post = self.post
-            lanes.enqueue { [self] in
-                let outcome: Intent
-                if let decoder = box.value {
-                    do {
-                        try HandwritingExport.write(job, model: decoder.model)
-                        outcome = .saved(path: job.path)
-                    } catch {
-                        outcome = .saveFailed(path: job.path, message: (error as? DigitCoreError)?.userMessage ?? "\(error)")
-                    }
-                } else {
-                    outcome = .saveFailed(path: job.path, message: "no model loaded")
-                }
-                post { [self] in self.store.dispatch(outcome) }
-            }
+            write(path: job.path) { decoder in try HandwritingExport.write(job, model: decoder.model) }
         case .exportMorph(let job):
-            let box = UncheckedBox(decoder)
-            let post = self.post
-            lanes.enqueue { [self] in
-                let outcome: Intent
-                if let decoder = box.value {
-                    do {
-                        let animation = try job.morph.animation(model: decoder.model, fps: job.fps, scale: job.scale)
-                        try GIF.write(animation, to: job.path)
-                        outcome = .saved(path: job.path)
-                    } catch {
-                        outcome = .saveFailed(path: job.path, message: (error as? DigitCoreError)?.userMessage ?? "\(error)")
-                    }
-                } else {
-                    outcome = .saveFailed(path: job.path, message: "no model loaded")
-                }
-                post { [self] in self.store.dispatch(outcome) }
+            write(path: job.path) { decoder in
+                try GIF.write(try job.morph.animation(model: decoder.model, fps: job.fps, scale: job.scale), to: job.path)
             }
         case .persist(let remembered):
             guard let statePath else { return }
@@ -196,6 +152,28 @@ public final class AppCore: @unchecked Sendable {
             focus?(target)
         case .log(let line):
             log(line)
+        }
+    }
+
+    /// Writes a file on the background queue with the model (after the jobs before it) and
+    /// answers with `.saved` or `.saveFailed`.
+    private func write(path: String, _ body: @escaping (QueryDecoder) throws -> Void) {
+        let box = UncheckedBox(decoder)
+        let work = UncheckedBox(body)
+        let post = self.post
+        lanes.enqueue { [self] in
+            let outcome: Intent
+            if let decoder = box.value {
+                do {
+                    try work.value(decoder)
+                    outcome = .saved(path: path)
+                } catch {
+                    outcome = .saveFailed(path: path, message: (error as? DigitCoreError)?.userMessage ?? "\(error)")
+                }
+            } else {
+                outcome = .saveFailed(path: path, message: "no model loaded")
+            }
+            post { [self] in self.store.dispatch(outcome) }
         }
     }
 }

@@ -392,6 +392,8 @@ final class MainWindow {
         if previous?.page != s.page {
             // GTK 4.8 keeps the hidden pages in the accessibility tree: take them out.
             for (p, w) in pageRoots { w.setAccessibleHidden(p != s.page) }
+            // A toast belongs to the page it answered; it would cover the new page's images.
+            if previous != nil { toasts.dismissLast() }
         }
         if trace.enabled, previous?.page != s.page { MainContext.idle { [weak self] in self?.traceLayout() } }
         controlsClamp.setVisible(s.page != .morph && s.page != .handwriting)

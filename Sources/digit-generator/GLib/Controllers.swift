@@ -98,27 +98,3 @@ final class ClickGesture: GObjectRef {
     }
 }
 
-/// GtkGestureDrag, typed: begin, then the offset from the start point on every move, then
-/// end. Mouse drags and touch drags alike (GTK turns a finger into the same events).
-final class DragGesture: GObjectRef {
-    let controller: OpaquePointer
-
-    init(begin: @escaping () -> Void, update: @escaping (_ dx: Double, _ dy: Double) -> Void,
-         end: @escaping () -> Void) {
-        let gesture = gtk_gesture_drag_new()!
-        controller = gesture
-        super.init(rawPointer(gesture))
-        typealias Point = (Double, Double) -> Void
-        let pointTrampoline: @convention(c) (UnsafeMutableRawPointer?, gdouble, gdouble, UnsafeMutableRawPointer?) -> Void = {
-            _, x, y, data in ClosureBox<Point>.from(data)(x, y)
-        }
-        let cb = unsafeBitCast(pointTrampoline, to: GCallback.self)
-        let connect: (String, @escaping Point) -> Void = { [unowned self] signal, body in
-            self.track(g_signal_connect_data(self.raw, signal, cb, ClosureBox<Point>(body).retainedPointer(),
-                                             releaseClosureBox, GConnectFlags(rawValue: 0)))
-        }
-        connect("drag-begin") { _, _ in begin() }
-        connect("drag-update") { dx, dy in update(dx, dy) }
-        connect("drag-end") { _, _ in end() }
-    }
-}

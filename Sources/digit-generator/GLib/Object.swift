@@ -168,9 +168,11 @@ class Widget: GObjectRef {
     /// A drag (mouse or finger) on this widget: begin, offsets from the start, end.
     func onDrag(begin: @escaping () -> Void, update: @escaping (_ dx: Double, _ dy: Double) -> Void,
                 end: @escaping () -> Void) {
-        let controller = DragGesture(begin: begin, update: update, end: end)
-        gtk_widget_add_controller(widget, controller.controller)
-        keep(controller)
+        var start = (x: 0.0, y: 0.0)
+        onPointer(press: { x, y in
+            start = (x, y)
+            begin()
+        }, move: { x, y in update(x - start.x, y - start.y) }, end: end)
     }
 
     /// Called on a primary button press (or a tap) on this widget.

@@ -276,11 +276,30 @@ final class Stack: Widget {
 }
 
 final class ToastOverlay: Widget {
+    /// The last toast shown (a reference of ours, so that it can be dismissed).
+    private var last: OpaquePointer?
+
     init() { super.init(adw_toast_overlay_new()) }
+    deinit { forgetLast() }
     func setChild(_ child: Widget) { adw_toast_overlay_set_child(opaque(widget), child.widget) }
+
+    /// Dismisses the toast on screen, if any (its page is no longer shown).
+    func dismissLast() {
+        if let last { adw_toast_dismiss(last) }
+        forgetLast()
+    }
+
+    private func forgetLast() {
+        if let last { g_object_unref(rawPointer(last)) }
+        last = nil
+    }
+
     /// A toast; with a button that activates `action` with a string target.
     func show(_ text: String, button: (label: String, action: String, target: String)? = nil) {
         let toast = adw_toast_new(Markup.escape(text))!
+        forgetLast()
+        g_object_ref(rawPointer(toast))
+        last = toast
         if let button {
             adw_toast_set_button_label(toast, button.label)
             adw_toast_set_action_name(toast, button.action)
