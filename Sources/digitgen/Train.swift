@@ -11,7 +11,12 @@ struct Train: ParsableCommand {
             nats per image. After every epoch a checkpoint (weights, Adam state, epoch, PRNG \
             state) is written; Ctrl-C stops after the current batch, writes it and exits with \
             status 130. --resume continues bit for bit; the recipe then comes from the \
-            checkpoint and only --epochs may change it.
+            checkpoint and only --epochs may change it. --init starts from trained weights instead \
+            of a random initialisation (fresh Adam state); with --train-only encoder only fc1, fc21 \
+            and fc22 are updated and the decoder (fc3, fc4) stays bit for bit as in the --init \
+            file, so every generated image stays the same: the output then keeps that file's \
+            prior, directions and metadata (but for its eval_* figures, which measured the old \
+            encoder) and records this run under encoder_finetune_* keys.
             """)
 
     @Option(name: .long, help: ArgumentHelp("Directory with the four MNIST IDX files (.gz or raw).", valueName: "dir"))
@@ -32,17 +37,40 @@ struct Train: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Threads for the matrix products (results are reproducible for a given count; the default is the number of cores).")
     var threads: Int = min(ProcessInfo.processInfo.activeProcessorCount, maxThreads)
 
-    @Option(name: .long, parsing: .unconditional, help: "Latent dimensions (1-\(Train.maxLatent)).")
-    var latent: Int = 20
+    @Option(name: .long, parsing: .unconditional, help: "Latent dimensions (1-\(Train.maxLatent); default 20, or --init's).")
+    var latent: Int?
 
-    @Option(name: .long, parsing: .unconditional, help: "Hidden units of encoder and decoder (1-\(Train.maxHidden)).")
-    var hidden: Int = 400
+    @Option(name: .long, parsing: .unconditional, help: "Hidden units of encoder and decoder (1-\(Train.maxHidden); default 400, or --init's).")
+    var hidden: Int?
+
+    @Option(name: .customLong("init"), help: ArgumentHelp(
+        "Start from these weights (a CVAE safetensors file) instead of a random initialisation.", valueName: "file.safetensors"))
+    var initWeights: String?
+
+    @Option(name: .customLong("train-only"), help: ArgumentHelp(
+        "Tensors to update: all (default) or encoder (fc1, fc21, fc22; the decoder stays as in --init, which it needs).",
+        valueName: "all|encoder"))
+    var trainOnly: TrainingRecipe.TrainedParameters?
 
     static let maxLatent = TrainingRecipe.maxLatent, maxHidden = TrainingRecipe.maxHidden
 
     @Option(name: .customLong("kl-warmup"), parsing: .unconditional, help: ArgumentHelp(
         "Epochs over which the KL weight rises linearly from 0 to 1 (0: always 1, as the seed).", valueName: "epochs"))
     var klWarmup: Double = 0
+
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: ArgumentHelp(
+        "Decoupled weight decay of the trained tensors, as torch.optim.AdamW (0: plain Adam, the seed's).", valueName: "lambda"))
+    var weightDecay: Double = 0
+
+    @Option(name: .customLong("augment-rotate"), parsing: .unconditional, help: ArgumentHelp(
+        "Rotate each training image by a random angle of up to this many degrees either way (0-\(Int(TrainingRecipe.maxAugmentRotation)); 0: none).",
+        valueName: "degrees"))
+    var augmentRotate: Double = 0
+
+    @Option(name: .customLong("augment-shift"), parsing: .unconditional, help: ArgumentHelp(
+        "Shift each training image by up to this many whole pixels on each axis (0-\(TrainingRecipe.maxAugmentShift); 0: none).",
+        valueName: "pixels"))
+    var augmentShift: Int = 0
 
     @Option(name: .customLong("lr-decay"), help: "Learning-rate schedule: none (the seed's) or cosine (to 0 at the last step).")
     var lrDecay: TrainingRecipe.LearningRateDecay = .none
@@ -68,9 +96,12 @@ struct Train: ParsableCommand {
         return base + ".checkpoint.safetensors"
     }
 
-    var recipe: TrainingRecipe {
+    /// The recipe of a fresh run; with --init, `initial` gives the sizes.
+    func recipe(initial: CVAEConfig? = nil) -> TrainingRecipe {
         TrainingRecipe(epochs: epochs ?? 10, batchSize: batchSize, learningRate: lr, seed: seed, threads: threads,
-                       hidden: hidden, latent: latent, klWarmupEpochs: klWarmup, learningRateDecay: lrDecay)
+                       hidden: initial?.hidden ?? hidden ?? 400, latent: initial?.latent ?? latent ?? 20,
+                       klWarmupEpochs: klWarmup, learningRateDecay: lrDecay, trainedParameters: trainOnly ?? .all,
+                       weightDecay: weightDecay, augmentRotation: augmentRotate, augmentShift: augmentShift)
     }
 
     func validate() throws {
@@ -80,11 +111,29 @@ struct Train: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
         guard lr.isFinite, lr > 0 else { throw ValidationError("--lr must be a finite number > 0, got \(lr)") }
         try checkThreads(threads)
-        guard (1...Train.maxLatent).contains(latent) else {
+        if let latent, !(1...Train.maxLatent).contains(latent) {
             throw ValidationError("--latent must be in 1-\(Train.maxLatent), got \(latent)")
         }
-        guard (1...Train.maxHidden).contains(hidden) else {
+        if let hidden, !(1...Train.maxHidden).contains(hidden) {
             throw ValidationError("--hidden must be in 1-\(Train.maxHidden), got \(hidden)")
+        }
+        if resume != nil, initWeights != nil {
+            throw ValidationError("--init and --resume cannot be combined: the checkpoint holds the weights to continue from")
+        }
+        if resume != nil, let trainOnly {
+            throw ValidationError("--train-only \(trainOnly.rawValue) cannot be given with --resume: the checkpoint's recipe says what it trains")
+        }
+        if let trainOnly, trainOnly != .all, initWeights == nil {
+            throw ValidationError("--train-only \(trainOnly.rawValue) needs --init <weights>: a decoder left at its random initialisation would stay random")
+        }
+        guard weightDecay.isFinite, weightDecay >= 0, lr * weightDecay < 1 else {
+            throw ValidationError("--weight-decay must be a finite number >= 0 with --lr x --weight-decay < 1, got \(weightDecay)")
+        }
+        guard augmentRotate.isFinite, (0...TrainingRecipe.maxAugmentRotation).contains(augmentRotate) else {
+            throw ValidationError("--augment-rotate must be in 0-\(Int(TrainingRecipe.maxAugmentRotation)) degrees, got \(augmentRotate)")
+        }
+        guard (0...TrainingRecipe.maxAugmentShift).contains(augmentShift) else {
+            throw ValidationError("--augment-shift must be in 0-\(TrainingRecipe.maxAugmentShift) pixels, got \(augmentShift)")
         }
         guard klWarmup.isFinite, klWarmup >= 0 else { throw ValidationError("--kl-warmup must be a number of epochs >= 0") }
         let outputs = [("--out", out), ("--checkpoint", checkpointPath)] + [("--log", log), ("--plot", plot)].compactMap { o, p in p.map { (o, $0) } }
@@ -100,22 +149,42 @@ struct Train: ParsableCommand {
         }
         let (train, test) = try TrainingData.load(directory: data, requireTest: false)
         let trainer: Trainer
+        var initial: CVAE? = nil
+        var initPath = initWeights
         if let resume {
             trainer = try Checkpoint.restore(path: resume, data: train, test: test, epochs: epochs)
             print("resuming from \(resume): \(trainer.epochsDone) epoch(s) and \(trainer.batchesDone) batch(es) done, recipe from the checkpoint")
+            initPath = try SafeTensors.read(path: resume).metadata["init_weights"]
+            if let initPath, trainer.recipe.trainedParameters == .encoder {
+                initial = try Train.fineTuneBase(initPath, for: trainer)
+            }
+        } else if let initWeights {
+            let model = try WeightsFile.load(path: initWeights)
+            for (option, given, has) in [("--hidden", hidden, model.config.hidden), ("--latent", latent, model.config.latent)] {
+                if let given, given != has {
+                    throw ValidationError("\(option) \(given) does not match --init \(initWeights), which has \(has)")
+                }
+            }
+            trainer = try Trainer(recipe: recipe(initial: model.config), data: train, test: test, initialWeights: model)
+            initial = model
+            print("starting from \(initWeights)")
         } else {
-            trainer = try Trainer(recipe: recipe, data: train, test: test)
+            trainer = try Trainer(recipe: recipe(), data: train, test: test)
         }
         let r = trainer.recipe
         print("training on \(train.count) images\(test.map { ", testing on \($0.count)" } ?? " (no test files)") from \(data)")
         print("recipe: \(r.epochs) epochs, batch \(r.batchSize), Adam lr \(r.learningRate), seed \(r.seed), latent \(r.latent), hidden \(r.hidden), \(r.threads) thread(s)"
               + (r.klWarmupEpochs > 0 ? ", KL warm-up \(r.klWarmupEpochs) epochs" : "")
-              + (r.learningRateDecay != .none ? ", lr decay \(r.learningRateDecay.rawValue)" : ""))
+              + (r.learningRateDecay != .none ? ", lr decay \(r.learningRateDecay.rawValue)" : "")
+              + (r.weightDecay > 0 ? ", weight decay \(r.weightDecay)" : "")
+              + (r.augments ? ", augmentation: rotation up to \(r.augmentRotation) degrees, shift up to \(r.augmentShift) px" : "")
+              + (r.trainedParameters != .all ? ", training only the \(r.trainedParameters.rawValue) (\(r.trainedParameters.tensorNames(trainer.config).joined(separator: ", ")))" : ""))
 
         let command = commandLineString
         let display = ProgressDisplay()
         let interrupt = InterruptHandler()
-        let checkpointMeta = ["command": command]
+        var checkpointMeta = ["command": command]
+        if let initPath { checkpointMeta["init_weights"] = initPath }
         var reportError: Error? = nil
         func writeReports(finished: Bool) throws {
             if let log {
@@ -161,11 +230,47 @@ struct Train: ParsableCommand {
             if let t = last.testLoss { meta["test_negative_elbo"] = String(format: "%.4f", t) }
         }
         meta["created_by"] = "digitgen train"
-        try WeightsFile.save(trainer.model.with(prior: nil, metadata: meta), to: out, metadata: meta)
+        if let initPath { meta["init_weights"] = initPath }
+        if let initial, r.trainedParameters == .encoder {
+            // The decoder is the --init file's, bit for bit: so are its samples, and the file's
+            // prior, directions and sampling metadata still hold. Its eval_* figures do not.
+            var kept = initial.metadata.filter { !$0.key.hasPrefix("eval_") }
+            for (k, v) in meta { kept["encoder_finetune_" + k] = v }
+            let model = try trainer.model.with(prior: initial.prior, metadata: kept).with(directions: initial.directions)
+            try WeightsFile.save(model, to: out, metadata: [:])
+        } else {
+            try WeightsFile.save(trainer.model.with(prior: nil, metadata: meta), to: out, metadata: meta)
+        }
         print(String(format: "wrote %@ (%.1f s of training); checkpoint %@", out, seconds, checkpointPath))
         if let log { print("log: \(log)") }
         if let plot { print("plot: \(plot)") }
     }
 }
 
+extension Train {
+    /// The --init file of a resumed encoder fine-tune, whose prior, directions and metadata
+    /// the output keeps, or nil (with a warning) when it is gone or no longer holds the
+    /// checkpoint's decoder: the output then has the weights only.
+    static func fineTuneBase(_ path: String, for trainer: Trainer) throws -> CVAE? {
+        let model: CVAE
+        do { model = try WeightsFile.load(path: path) } catch {
+            warn("the --init file \(path) of this fine-tune cannot be read (\(error)); the output will hold the weights only, without its prior and metadata")
+            return nil
+        }
+        let same = model.config == trainer.config && CVAEConfig.decoderTensorNames.allSatisfy {
+            model.parameters.values($0) == trainer.model.parameters.values($0)
+        }
+        guard same else {
+            warn("the --init file \(path) no longer holds this fine-tune's decoder; the output will hold the weights only, without its prior and metadata")
+            return nil
+        }
+        return model
+    }
+
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("digitgen: warning: \(message)\n".utf8))
+    }
+}
+
 extension TrainingRecipe.LearningRateDecay: ExpressibleByArgument {}
+extension TrainingRecipe.TrainedParameters: ExpressibleByArgument {}

@@ -136,6 +136,11 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(mkfifo(fifo, 0o644), 0)
         try assertFailsCleanly(["--plot", fifo], mentions: "is not a regular file")
         try assertFailsCleanly(["--resume", path("missing.safetensors")], mentions: "missing.safetensors")
+        try assertFailsCleanly(["--weight-decay", "-0.1"], mentions: "--weight-decay")
+        try assertFailsCleanly(["--weight-decay", "nan"], mentions: "--weight-decay")
+        try assertFailsCleanly(["--weight-decay", "2000"], mentions: "--weight-decay")
+        try assertFailsCleanly(["--augment-rotate", "90"], mentions: "--augment-rotate")
+        try assertFailsCleanly(["--augment-shift", "9"], mentions: "--augment-shift")
     }
 
     func testBadDataFailsCleanly() throws {
@@ -149,6 +154,96 @@ final class TrainCommandTests: XCTestCase {
         try Self.writeIDX(to: garbage, train: 100, test: 0)
         try Data("not an idx file".utf8).write(to: URL(fileURLWithPath: garbage + "/train-images-idx3-ubyte"))
         try assertFailsCleanly(["--data", garbage], mentions: "train-images")
+    }
+
+    /// `--init W --train-only encoder`: fc3 and fc4 come out bit for bit as in W, and so do its
+    /// prior and metadata (but for the eval_* figures of the old encoder); the run is recorded
+    /// under encoder_finetune_* keys. Resuming gives the same file as an uninterrupted run.
+    func testEncoderFineTuneKeepsDecoderPriorAndMetadata() throws {
+        let base = path("base.safetensors"), start = path("start.safetensors")
+        XCTAssertEqual(try CLIRunner.run(["train", "--data", data, "--epochs", "1", "--out", base] + small).status, 0)
+        // Give the start file a prior and metadata, as the shipped weights have.
+        let trained = try WeightsFile.load(path: base)
+        let prior = try LatentPrior(classes: 10, components: 2, latent: 4,
+                                    weights: [Float](repeating: 0.5, count: 20),
+                                    means: (0..<80).map { Float($0 % 7) * 0.1 }, logvars: [Float](repeating: -1, count: 80))
+        var meta = trained.metadata
+        meta["default_temperature"] = "0.85"
+        meta["eval_negative_elbo"] = "123.4"
+        meta["note"] = "kept"
+        try WeightsFile.save(try trained.with(prior: prior, metadata: meta), to: start, metadata: [:])
+
+        let tuned = path("tuned.safetensors")
+        let args = ["--init", start, "--train-only", "encoder", "--epochs", "2", "--lr", "0.003", "--seed", "3"]
+        let r = try CLIRunner.run(["train", "--data", data, "--out", tuned] + small + args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("training only the encoder (fc1.weight, fc1.bias, fc21.weight"), r.stdout)
+        let a = try SafeTensors.read(path: start), b = try SafeTensors.read(path: tuned)
+        XCTAssertEqual(Set(a.tensors.keys), Set(b.tensors.keys))
+        for name in ["fc3.weight", "fc3.bias", "fc4.weight", "fc4.bias", "prior.weights", "prior.means", "prior.logvars"] {
+            XCTAssertEqual(a.tensors[name]?.values.map(\.bitPattern), b.tensors[name]?.values.map(\.bitPattern), "\(name) changed")
+        }
+        for name in ["fc1.weight", "fc21.bias", "fc22.weight"] { XCTAssertNotEqual(a.tensors[name], b.tensors[name], name) }
+        XCTAssertEqual(b.metadata["default_temperature"], "0.85")
+        XCTAssertEqual(b.metadata["note"], "kept")
+        XCTAssertEqual(b.metadata["command"], a.metadata["command"], "the decoder's training command stays")
+        XCTAssertNil(b.metadata["eval_negative_elbo"], "the old encoder's figure is dropped")
+        XCTAssertEqual(b.metadata["encoder_finetune_trained_parameters"], "encoder")
+        XCTAssertEqual(b.metadata["encoder_finetune_epochs"], "2")
+        XCTAssertEqual(b.metadata["encoder_finetune_init_weights"], start)
+        XCTAssertTrue(b.metadata["encoder_finetune_command"]?.contains("--train-only encoder") ?? false, "\(b.metadata)")
+
+        // Stopped after one epoch and resumed: the same file, prior and metadata included (but for the command).
+        let part = path("part.safetensors"), resumed = path("resumed.safetensors")
+        XCTAssertEqual(try CLIRunner.run(["train", "--data", data, "--out", part] + small
+                                         + args.map { $0 == "2" ? "1" : $0 }).status, 0)
+        let rr = try CLIRunner.run(["train", "--data", data, "--epochs", "2", "--resume", path("part.checkpoint.safetensors"),
+                                    "--out", resumed])
+        XCTAssertEqual(rr.status, 0, rr.stderr)
+        let c = try SafeTensors.read(path: resumed)
+        XCTAssertEqual(Set(b.tensors.keys), Set(c.tensors.keys))
+        for (name, t) in b.tensors { XCTAssertEqual(t.values.map(\.bitPattern), c.tensors[name]?.values.map(\.bitPattern), "\(name) differs") }
+        XCTAssertEqual(c.metadata["default_temperature"], "0.85")
+        XCTAssertEqual(c.metadata["encoder_finetune_init_weights"], start)
+
+        // The init file no longer holds the decoder: the resumed run warns and writes the weights alone.
+        try WeightsFile.save(CVAE(config: trained.config, seed: 8), to: start, metadata: [:])
+        let lone = path("lone.safetensors")
+        let rw = try CLIRunner.run(["train", "--data", data, "--epochs", "2", "--resume", path("part.checkpoint.safetensors"),
+                                    "--out", lone])
+        XCTAssertEqual(rw.status, 0, rw.stderr)
+        XCTAssertTrue(rw.stderr.contains("no longer holds this fine-tune's decoder"), rw.stderr)
+        let d = try SafeTensors.read(path: lone)
+        XCTAssertNil(d.tensors["prior.means"])
+        XCTAssertEqual(d.tensors["fc4.weight"], b.tensors["fc4.weight"])
+        XCTAssertEqual(d.tensors["fc1.weight"], b.tensors["fc1.weight"])
+    }
+
+    func testInitAndTrainOnlyArgumentsAreChecked() throws {
+        let start = path("start.safetensors")
+        XCTAssertEqual(try CLIRunner.run(["train", "--data", data, "--epochs", "1", "--out", start] + small).status, 0)
+        try assertFailsCleanly(["--train-only", "encoder"], mentions: "--train-only encoder needs --init")
+        try assertFailsCleanly(["--train-only", "decoder", "--init", start], mentions: "--train-only")
+        try assertFailsCleanly(["--init", start, "--resume", path("start.checkpoint.safetensors")], mentions: "--init and --resume cannot be combined")
+        try assertFailsCleanly(["--train-only", "all", "--resume", path("start.checkpoint.safetensors")],
+                               mentions: "cannot be given with --resume")
+        try assertFailsCleanly(["--init", path("missing.safetensors")], mentions: "missing.safetensors")
+        try assertFailsCleanly(["--init", data + "/train-labels-idx1-ubyte"], mentions: "train-labels-idx1-ubyte")
+        let r = try CLIRunner.run(["train", "--data", data, "--out", path("never.safetensors"), "--init", start,
+                                   "--hidden", "17", "--latent", "4", "--threads", "1", "--batch-size", "50"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--hidden 17 does not match --init"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("never.safetensors")))
+        // --init with the full recipe: every tensor trains, starting from the file (sizes from it).
+        let all = path("all.safetensors")
+        let ok = try CLIRunner.run(["train", "--data", data, "--init", start, "--epochs", "1", "--threads", "1",
+                                    "--batch-size", "50", "--out", all])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let a = try SafeTensors.read(path: start), b = try SafeTensors.read(path: all)
+        XCTAssertEqual(b.tensors["fc4.weight"]?.shape, [784, 16])
+        XCTAssertNotEqual(a.tensors["fc4.weight"], b.tensors["fc4.weight"])
+        XCTAssertEqual(b.metadata["trained_parameters"], "all")
+        XCTAssertEqual(b.metadata["init_weights"], start)
     }
 
     func testDivergingRunStopsWithEpochAndBatch() throws {

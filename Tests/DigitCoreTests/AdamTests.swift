@@ -5,9 +5,11 @@ import XCTest
 final class AdamTests: XCTestCase {
     /// torch.optim.Adam's single-tensor update, written out in float64 from its source.
     func referenceAdam(p: inout [Double], m: inout [Double], v: inout [Double], g: [Double],
-                       step: Int, lr: Double, b1: Double = 0.9, b2: Double = 0.999, eps: Double = 1e-8) {
+                       step: Int, lr: Double, b1: Double = 0.9, b2: Double = 0.999, eps: Double = 1e-8,
+                       weightDecay: Double = 0) {
         let bc1 = 1 - pow(b1, Double(step)), bc2 = 1 - pow(b2, Double(step))
         for i in p.indices {
+            p[i] *= 1 - lr * weightDecay    // torch.optim.AdamW: param.mul_(1 - lr * weight_decay)
             m[i] = m[i] + (1 - b1) * (g[i] - m[i])
             v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
             let denom = v[i].squareRoot() / bc2.squareRoot() + eps
@@ -67,5 +69,54 @@ final class AdamTests: XCTestCase {
             adamB.update(parameters: b, gradients: g, lr: 1e-3)
         }
         XCTAssertTrue(Array(a.buffer) == Array(b.buffer))
+    }
+
+    /// AdamW (decoupled weight decay) against torch.optim.AdamW's update in float64.
+    func testWeightDecayMatchesAdamW() {
+        let specs: [(name: String, shape: [Int])] = [("w", [4, 8]), ("b", [5])]
+        let params = ParameterStore(specs: specs), grads = ParameterStore(specs: specs)
+        var rng = Xoshiro256(seed: 10)
+        for i in 0..<params.count { params.data[i] = Float(rng.nextDouble() * 2 - 1) }
+        let adam = Adam(like: params)
+        var p = params.buffer.map(Double.init)
+        var m = [Double](repeating: 0, count: p.count), v = m
+        for step in 1...3 {
+            for i in 0..<grads.count { grads.data[i] = Float(rng.nextDouble() * 0.2 - 0.1) }
+            let g = grads.buffer.map(Double.init)
+            adam.update(parameters: params, gradients: grads, lr: 1e-2, weightDecay: 0.5)
+            referenceAdam(p: &p, m: &m, v: &v, g: g, step: step, lr: 1e-2, weightDecay: 0.5)
+            for i in p.indices { XCTAssertEqual(Double(params.data[i]), p[i], accuracy: 5e-7) }   // float32 rounding
+        }
+        // Without a gradient, the decay alone shrinks by 1 - lr * decay per step.
+        let q = ParameterStore(specs: [("w", [3])]), zero = ParameterStore(specs: [("w", [3])])
+        q.set("w", [1, -2, 0.5])
+        Adam(like: q).update(parameters: q, gradients: zero, lr: 0.1, weightDecay: 2)
+        XCTAssertEqual(q.values("w"), [0.8, -1.6, 0.4].map { Float($0) })
+    }
+
+    /// An update restricted to some elements leaves the others, and their moments, untouched,
+    /// and gives the restricted ones the same bits as a full update.
+    func testUpdateOfSomeElements() {
+        let specs: [(name: String, shape: [Int])] = [("w", [300, 401])]
+        var rng = Xoshiro256(seed: 5)
+        let a = ParameterStore(specs: specs), g = ParameterStore(specs: specs)
+        for i in 0..<a.count { a.data[i] = Float(rng.nextDouble()); g.data[i] = Float(rng.nextDouble() - 0.5) }
+        let b = ParameterStore(copying: a), before = ParameterStore(copying: a)
+        let adamA = Adam(like: a), adamB = Adam(like: b)
+        adamB.threads = 2
+        let span = 1003..<90_011
+        for _ in 0..<2 {
+            adamA.update(parameters: a, gradients: g, lr: 1e-3)
+            adamB.update(parameters: b, gradients: g, lr: 1e-3, elements: span)
+        }
+        for i in 0..<a.count {
+            if span.contains(i) {
+                XCTAssertEqual(a.data[i].bitPattern, b.data[i].bitPattern)
+            } else {
+                XCTAssertEqual(b.data[i].bitPattern, before.data[i].bitPattern)
+                XCTAssertEqual(adamB.m.data[i], 0)
+                XCTAssertEqual(adamB.v.data[i], 0)
+            }
+        }
     }
 }

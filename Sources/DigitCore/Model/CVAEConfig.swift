@@ -36,6 +36,9 @@ public struct CVAEConfig: Sendable, Equatable, Codable {
         ]
     }
 
+    /// The decoder's tensors (fc3, fc4): all that sampling and the app's images depend on.
+    public static let decoderTensorNames: Set<String> = ["fc3.weight", "fc3.bias", "fc4.weight", "fc4.bias"]
+
     public var parameterCount: Int { tensorSpecs.reduce(0) { $0 + $1.shape.reduce(1, *) } }
 
     /// Largest sizes a model may have. Inference allocates workspaces of up to 256 rows of

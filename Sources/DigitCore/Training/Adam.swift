@@ -33,16 +33,25 @@ public final class Adam {
     /// does not depend on the count).
     public var threads = 1
 
-    /// One update of `parameters` with `gradients` at learning rate `lr`.
-    public func update(parameters: ParameterStore, gradients: ParameterStore, lr: Double) {
+    /// One update of `parameters` with `gradients` at learning rate `lr`. With `elements`, only
+    /// those elements of the flat buffer (parameters and moments) change; the rest stay bit for
+    /// bit as they were (a frozen decoder, `TrainingRecipe.TrainedParameters.encoder`).
+    /// `weightDecay` > 0 makes it AdamW's step (torch.optim.AdamW): the parameters are first
+    /// scaled by 1 - lr * weightDecay; at 0 they are multiplied by exactly 1, Adam's step.
+    public func update(parameters: ParameterStore, gradients: ParameterStore, lr: Double, elements: Range<Int>? = nil,
+                       weightDecay: Double = 0) {
+        let span = elements ?? 0..<parameters.count
+        precondition(span.lowerBound >= 0 && span.upperBound <= parameters.count, "elements \(span) outside 0..<\(parameters.count)")
         step += 1
         let t = Double(step)
         let biasCorrection1 = 1 - pow(beta1, t)
         let biasCorrection2 = 1 - pow(beta2, t)
         let c = Constants(stepSize: Float(-(lr / biasCorrection1)), bc2Sqrt: Float(biasCorrection2.squareRoot()),
-                          w1: Float(1 - beta1), b2: Float(beta2), w2: Float(1 - beta2), eps: Float(epsilon))
-        let p = parameters.data, g = gradients.data, m = m.data, v = v.data
-        let n = parameters.count
+                          w1: Float(1 - beta1), b2: Float(beta2), w2: Float(1 - beta2), eps: Float(epsilon),
+                          decay: Float(1 - lr * weightDecay))
+        let p = parameters.data + span.lowerBound, g = gradients.data + span.lowerBound
+        let m = m.data + span.lowerBound, v = v.data + span.lowerBound
+        let n = span.count
         let parts = n >= 100_000 ? threads : 1
         Parallel.forEachPart(parts) { part in
             // Blocks of 8-aligned size so every part but the last runs whole vectors.
@@ -53,7 +62,7 @@ public final class Adam {
     }
 
     struct Constants {
-        let stepSize, bc2Sqrt, w1, b2, w2, eps: Float
+        let stepSize, bc2Sqrt, w1, b2, w2, eps, decay: Float
     }
 
     /// The update on one block, 8 lanes at a time; the vector and scalar paths perform the
@@ -72,7 +81,7 @@ public final class Adam {
             VectorMath.store(mi, m + i)
             VectorMath.store(vi, v + i)
             let denom = VectorMath.squareRoot(vi) / c.bc2Sqrt + c.eps
-            VectorMath.store(VectorMath.load(p + i) + c.stepSize * mi / denom, p + i)
+            VectorMath.store(VectorMath.load(p + i) * c.decay + c.stepSize * mi / denom, p + i)
             i += 8
         }
         while i < count {
@@ -81,7 +90,7 @@ public final class Adam {
             let vi = v[i] * c.b2 + c.w2 * gi * gi
             m[i] = mi
             v[i] = vi
-            p[i] = p[i] + c.stepSize * mi / (vi.squareRoot() / c.bc2Sqrt + c.eps)
+            p[i] = p[i] * c.decay + c.stepSize * mi / (vi.squareRoot() / c.bc2Sqrt + c.eps)
             i += 1
         }
     }

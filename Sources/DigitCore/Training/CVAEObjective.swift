@@ -185,19 +185,23 @@ public final class CVAEObjective {
     /// Loss of the first `count` rows and its gradient with respect to every parameter,
     /// accumulated into `gradients` (same layout as `parameters`; the caller zeroes it).
     /// The gradient is that of BCE + klWeight * KL; the returned parts are unweighted.
+    /// With `decoderGradients` false the decoder's (fc3, fc4) entries of `gradients` are left
+    /// untouched (a frozen decoder); the encoder's are the same as with them.
     public func lossAndGradient(parameters p: ParameterStore, gradients g: ParameterStore, count n: Int,
                                 klWeight: Float = 1, noise: UnsafePointer<Float>? = nil,
-                                rng: inout Xoshiro256) -> LossParts {
+                                decoderGradients: Bool = true, rng: inout Xoshiro256) -> LossParts {
         let c = config, w = weights(p), gw = weights(g)
         let zin = c.latent + c.classes
         let parts = forward(parameters: p, count: n, noise: noise, rng: &rng, gradient: true)
 
         // Decoder: logits already hold dLoss/dlogits = sigmoid(logits) - x.
+        let d = decoderGradients
         linear.backward(dout: logits, x: h3, batch: n, inFeatures: c.hidden, outFeatures: c.pixels,
-                        weight: w.fc4.weight, dWeight: gw.fc4.weight, dBias: gw.fc4.bias, dx: dh3)
+                        weight: w.fc4.weight, dWeight: d ? gw.fc4.weight : nil, dBias: d ? gw.fc4.bias : nil, dx: dh3)
         VectorMath.reluBackward(dh3, output: h3, count: n * c.hidden)
         linear.backward(dout: dh3, x: decoderInput, batch: n, inFeatures: zin, outFeatures: c.hidden,
-                        weight: w.fc3.weight, dWeight: gw.fc3.weight, dBias: gw.fc3.bias, dx: dDecoderInput)
+                        weight: w.fc3.weight, dWeight: d ? gw.fc3.weight : nil, dBias: d ? gw.fc3.bias : nil,
+                        dx: dDecoderInput)
 
         // Through z = mu + exp(logvar / 2) eps and the KL term:
         //   dmu     = dz + beta mu

@@ -44,15 +44,16 @@ struct ParallelLinear: Sendable {
     }
 
     /// Given dout (B, O): dW (O, I) += dout^T x, db (O) += sum_b dout, and when `dx` is
-    /// given, dx (B, I) = dout W (or += when `accumulate`).
+    /// given, dx (B, I) = dout W (or += when `accumulate`). Without `dWeight` and `dBias` (a
+    /// frozen layer) only dx is computed, the same values as with them.
     func backward(dout: UnsafePointer<Float>, x: UnsafePointer<Float>, batch: Int,
                   inFeatures: Int, outFeatures: Int, weight: UnsafePointer<Float>,
-                  dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>,
+                  dWeight: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
                   dx: UnsafeMutablePointer<Float>?, accumulate: Bool = false) {
         let n = parts(batch * inFeatures * outFeatures)
         run(n) { part in
             let o = ParallelLinear.range(part: part, parts: n, of: outFeatures)
-            if !o.isEmpty {
+            if !o.isEmpty, let dWeight, let dBias {
                 BLAS.gemm(transA: true, transB: false, m: o.count, n: inFeatures, k: batch,
                           a: dout + o.lowerBound, lda: outFeatures, b: x, ldb: inFeatures,
                           beta: 1, c: dWeight + o.lowerBound * inFeatures, ldc: inFeatures)

@@ -38,15 +38,53 @@ public final class Trainer {
 
     var order: [Int]
 
+    let side: Int
+    /// Per row of the batch, the augmentation's (angle in radians, dx, dy), drawn in row order
+    /// from `rng` before the rows are filled in parallel, and the augmented images.
+    var augmentation: [(angle: Float, dx: Int, dy: Int)]
+    var augmented: [Float]
+
+    /// The part of the flat parameter buffer the optimizer updates (`recipe.trainedParameters`);
+    /// every element outside it keeps its initial value bit for bit.
+    public let trainedElements: Range<Int>
+
+    /// The contiguous span of the flat buffer that holds exactly the tensors `names`.
+    static func elements(of names: [String], in store: ParameterStore) throws -> Range<Int> {
+        let views = store.views.filter { names.contains($0.name) }
+        guard views.count == names.count, let first = views.first, let last = views.last,
+              views.reduce(0, { $0 + $1.count }) == last.offset + last.count - first.offset else {
+            throw TrainingError.invalidRecipe("the tensors \(names.joined(separator: ", ")) are not one contiguous part of the model")
+        }
+        return first.offset..<(last.offset + last.count)
+    }
+
     public var config: CVAEConfig { model.config }
     public var batchesPerEpoch: Int { recipe.batchesPerEpoch(trainingCount: data.count) }
     public var totalSteps: Int { batchesPerEpoch * recipe.epochs }
 
-    /// A fresh run: parameters initialised as PyTorch's nn.Linear from `recipe.seed`.
-    public convenience init(recipe: TrainingRecipe, data: LabeledImages, test: LabeledImages? = nil) throws {
+    /// A fresh run: parameters initialised as PyTorch's nn.Linear from `recipe.seed`, or copied
+    /// from `initialWeights` (fine-tuning; its architecture must be the recipe's, and its file
+    /// extras, prior and metadata, are not carried over). Adam starts from zero moments either
+    /// way, and shuffling and noise come from `recipe.seed`. A recipe that trains only the
+    /// encoder needs `initialWeights`: a random decoder would stay random.
+    public convenience init(recipe: TrainingRecipe, data: LabeledImages, test: LabeledImages? = nil,
+                            initialWeights: CVAE? = nil) throws {
         try recipe.validate(trainingCount: data.count)
         let config = recipe.config(pixels: data.pixelsPerImage, classes: data.classes)
-        let model = CVAE(config: config, seed: recipe.seed)
+        let model: CVAE
+        if let initialWeights {
+            guard initialWeights.config == config else {
+                throw TrainingError.invalidRecipe(
+                    "the initial weights are \(initialWeights.config), this recipe and data need \(config)")
+            }
+            model = try CVAE(config: config, parameters: ParameterStore(copying: initialWeights.parameters))
+        } else {
+            guard recipe.trainedParameters == .all else {
+                throw TrainingError.invalidRecipe(
+                    "training only the \(recipe.trainedParameters.rawValue) needs initial weights to start from")
+            }
+            model = CVAE(config: config, seed: recipe.seed)
+        }
         // The training stream is independent of the initialisation stream.
         var mix = SplitMix64(seed: recipe.seed)
         _ = mix.next()
@@ -62,6 +100,10 @@ public final class Trainer {
             throw TrainingError.invalidData(
                 "test images have \(test.pixelsPerImage) pixels, training images \(data.pixelsPerImage)")
         }
+        let side = Int(Double(data.pixelsPerImage).squareRoot().rounded())
+        if recipe.augments, side * side != data.pixelsPerImage {
+            throw TrainingError.invalidRecipe("augmentation needs square images, these have \(data.pixelsPerImage) pixels")
+        }
         guard model.config == recipe.config(pixels: data.pixelsPerImage, classes: data.classes) else {
             throw TrainingError.checkpointMismatch(
                 "model is \(model.config), data and recipe need \(recipe.config(pixels: data.pixelsPerImage, classes: data.classes))")
@@ -76,7 +118,11 @@ public final class Trainer {
         self.adam.threads = recipe.threads
         self.rng = rng
         self.epochStartRNG = rng
+        self.trainedElements = try Trainer.elements(of: recipe.trainedParameters.tensorNames(model.config), in: model.parameters)
         self.order = Array(0..<data.count)
+        self.side = side
+        self.augmentation = recipe.augments ? Array(repeating: (0, 0, 0), count: recipe.batchSize) : []
+        self.augmented = recipe.augments ? Array(repeating: 0, count: recipe.batchSize * data.pixelsPerImage) : []
         BLAS.setThreads(1)
     }
 
@@ -115,12 +161,33 @@ public final class Trainer {
                     let start = batchesDone * bs
                     let n = min(bs, data.count - start)
                     let fillParts = n >= 64 ? recipe.threads : 1
+                    let augments = recipe.augments, side = side
+                    if augments {
+                        for r in 0..<n {
+                            let s = ShiftAugmentation.randomShift(maxShift: recipe.augmentShift, rng: &rng)
+                            let angle = recipe.augmentRotation > 0
+                                ? RotationAugmentation.randomAngle(maxDegrees: recipe.augmentRotation, rng: &rng) : 0
+                            augmentation[r] = (angle, s.dx, s.dy)
+                        }
+                    }
                     order.withUnsafeBufferPointer { order in
                         data.labels.withUnsafeBufferPointer { labels in
-                            Parallel.forEachPart(fillParts) { part in
-                                for r in ParallelLinear.range(part: part, parts: fillParts, of: n) {
-                                    let idx = order[start + r]
-                                    objective.setExample(row: r, pixels: base + idx * p, label: Int(labels[idx]))
+                            augmentation.withUnsafeBufferPointer { aug in
+                                augmented.withUnsafeMutableBufferPointer { out in
+                                    Parallel.forEachPart(fillParts) { part in
+                                        for r in ParallelLinear.range(part: part, parts: fillParts, of: n) {
+                                            let idx = order[start + r]
+                                            guard augments, let a = aug.baseAddress, let o = out.baseAddress else {
+                                                objective.setExample(row: r, pixels: base + idx * p, label: Int(labels[idx]))
+                                                continue
+                                            }
+                                            let image = o + r * p
+                                            RotationAugmentation.warp(base + idx * p, side: side, angle: a[r].angle,
+                                                                      dx: a[r].dx, dy: a[r].dy,
+                                                                      table: objective.pixelTable, into: image)
+                                            objective.setExample(row: r, pixels: UnsafePointer(image), label: Int(labels[idx]))
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -128,13 +195,15 @@ public final class Trainer {
                     gradients.zero()
                     let beta = recipe.klWeight(epoch: epoch, batch: batchesDone, batchesPerEpoch: nb)
                     let parts = objective.lossAndGradient(parameters: model.parameters, gradients: gradients,
-                                                          count: n, klWeight: beta, rng: &rng)
+                                                          count: n, klWeight: beta,
+                                                          decoderGradients: recipe.trainedParameters == .all, rng: &rng)
                     guard parts.total.isFinite else {
                         throw TrainingError.nonFiniteLoss(epoch: epoch + 1, batch: batchesDone + 1,
                                                           checkpoint: lastGoodCheckpoint)
                     }
                     let lr = recipe.learningRate(step: adam.step, totalSteps: totalSteps)
-                    adam.update(parameters: model.parameters, gradients: gradients, lr: lr)
+                    adam.update(parameters: model.parameters, gradients: gradients, lr: lr, elements: trainedElements,
+                                weightDecay: recipe.weightDecay)
                     partial += parts
                     batchesDone += 1
                     partialSeconds = secondsBefore + (Trainer.now() - started)
