@@ -29,6 +29,8 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CGtk", pkgConfig: "gtk4 libadwaita-1",
                        providers: [.apt(["libgtk-4-dev", "libadwaita-1-dev"])]),
+        // glibc's malloc tuning (mallopt), for the app's memory policy.
+        .systemLibrary(name: "CMalloc"),
 
         // libpng calls under setjmp in C, so that libpng's longjmp never crosses Swift frames.
         .target(name: "CPNGShim", dependencies: ["CPNG"]),
@@ -64,7 +66,7 @@ let package = Package(
         .target(name: "CGtkShim", dependencies: ["CGtk"]),
 
         // GTK4 desktop app.
-        .executableTarget(name: "digit-generator", dependencies: ["DigitCore", "DigitStudio", "CGtk", "CGtkShim"]),
+        .executableTarget(name: "digit-generator", dependencies: ["DigitCore", "DigitStudio", "CGtk", "CGtkShim", "CMalloc"]),
 
         .testTarget(name: "DigitCoreTests", dependencies: ["DigitCore"], exclude: ["Fixtures"]),
         .testTarget(name: "DigitStudioTests", dependencies: ["DigitStudio", "DigitCore"]),

@@ -7,6 +7,7 @@ case .exit(let text, let status):
     if status == 0 { print(text) } else { FileHandle.standardError.write((text + "\n").data(using: .utf8) ?? Data()) }
     exit(status)
 case .run(let weights, let fresh):
+    MemoryPolicy.apply()
     let trace = Trace()
     let status = DigitApplication(weights: weights, fresh: fresh, trace: trace).run()
     trace.summary()

@@ -112,7 +112,11 @@ public final class InferenceLanes: @unchecked Sendable {
 
     private static func concatenate(_ parts: [Rendered]) -> Rendered {
         if parts.count == 1 { return parts[0] }
-        return Rendered(count: parts.reduce(0) { $0 + $1.count }, side: parts.first?.side ?? 0,
-                        gray: parts.flatMap(\.gray))
+        // One block of the final size: appending part by part would grow it by doubling,
+        // leaving blocks of up to half the result behind on the main thread's heap.
+        var gray: [UInt8] = []
+        gray.reserveCapacity(parts.reduce(0) { $0 + $1.gray.count })
+        for part in parts { gray += part.gray }
+        return Rendered(count: parts.reduce(0) { $0 + $1.count }, side: parts.first?.side ?? 0, gray: gray)
     }
 }
