@@ -256,4 +256,19 @@ final class ConvolutionalClassifierTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(accuracy, 0.993)
         XCTAssertEqual(accuracy, try XCTUnwrap(classifier.metadata["test_accuracy"].flatMap(Double.init)), accuracy: 0.0001)
     }
+
+    /// The app loads the classifier with buffers for one image: the same probabilities as the
+    /// default batch of 100 (to float rounding), image after image.
+    func testOneImageBuffersGiveTheSameProbabilities() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = root.appendingPathComponent("resources/\(Resources.classifierFileName)").path
+        let wide = try ClassifierFile.load(path: path)
+        let narrow = try ClassifierFile.load(path: path, batch: 1)
+        var rng = Xoshiro256(seed: 5)
+        let images = (0..<(7 * 784)).map { _ in Float(rng.nextDouble()) }
+        let a = try wide.probabilities(images: images), b = try narrow.probabilities(images: images)
+        XCTAssertEqual(a.count, 70)
+        for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-5) }
+        XCTAssertThrowsError(try ClassifierFile.load(path: path + ".missing", batch: 1))
+    }
 }

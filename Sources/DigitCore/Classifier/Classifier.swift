@@ -14,7 +14,10 @@ public final class Classifier: @unchecked Sendable {
     /// Images per forward pass: the CNN's im2col buffers grow with it (100 images: 23 MB).
     let chunk: Int
 
-    public init(config: ClassifierConfig, parameters: ParameterStore, metadata: [String: String] = [:]) throws {
+    /// - batch: images per forward pass (nil: 100 for the CNN, 500 for the MLP, for throughput);
+    ///   an app that names one drawing at a time passes 1 and keeps the buffers small.
+    public init(config: ClassifierConfig, parameters: ParameterStore, metadata: [String: String] = [:],
+                batch: Int? = nil) throws {
         let expected = config.tensorSpecs
         guard parameters.views.count == expected.count,
               zip(parameters.views, expected).allSatisfy({ $0.name == $1.name && $0.shape == $1.shape })
@@ -22,7 +25,7 @@ public final class Classifier: @unchecked Sendable {
         self.config = config
         self.parameters = parameters
         self.metadata = metadata
-        self.chunk = config.isConvolutional ? 100 : 500
+        self.chunk = batch.map { max(1, $0) } ?? (config.isConvolutional ? 100 : 500)
         self.network = ClassifierNetwork(config: config, capacity: chunk, threads: 1)
     }
 

@@ -9,12 +9,13 @@
 /// Sizes are read from the shapes and checked against the tag; the tensors against the layout
 /// (`ClassifierConfig.tensorSpecs`) the sizes give.
 public enum ClassifierFile {
-    public static func load(path: String) throws -> Classifier {
-        try load(bytes: FileBytes.read(path: path), path: path)
+    /// - batch: images per forward pass (see `Classifier.init`; nil: the default).
+    public static func load(path: String, batch: Int? = nil) throws -> Classifier {
+        try load(bytes: FileBytes.read(path: path), path: path, batch: batch)
     }
 
     /// The classifier in a safetensors file's bytes; `path` names it in errors.
-    public static func load(bytes: [UInt8], path: String) throws -> Classifier {
+    public static func load(bytes: [UInt8], path: String, batch: Int? = nil) throws -> Classifier {
         let (tensors, metadata) = try SafeTensors.parse(bytes, path: path)
         guard let tag = metadata["architecture"] else {
             // CVAE weights are the other safetensors file users hold; name them.
@@ -49,7 +50,7 @@ public enum ClassifierFile {
         }
         let store = ParameterStore(specs: specs)
         for (name, v) in values { store.set(name, v) }
-        return try Classifier(config: config, parameters: store, metadata: metadata)
+        return try Classifier(config: config, parameters: store, metadata: metadata, batch: batch)
     }
 
     /// Fully connected layer sizes from the weight shapes: fc1 [H1, I], fc2 [H2, H1], ...

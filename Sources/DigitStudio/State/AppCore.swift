@@ -68,7 +68,8 @@ public final class AppCore: @unchecked Sendable {
                 var classifier: Classifier?
                 var classifierProblem: String?
                 do {
-                    let loaded = try ClassifierFile.load(path: classifierPath ?? Resources.defaultClassifierPath())
+                    // One drawing at a time: buffers for one image (the default 100 take ~50 MB).
+                    let loaded = try ClassifierFile.load(path: classifierPath ?? Resources.defaultClassifierPath(), batch: 1)
                     try SampleQuality.checkCompatible(model: model, classifier: loaded)
                     classifier = loaded
                 } catch {
