@@ -135,12 +135,13 @@ static void on_read(png_structp png, png_bytep bytes, png_size_t length) {
  * the size of the largest gray image we accept plus 1 MiB: a chunk that declares ~2 GB (a
  * 171-byte file found by fuzzing, libpng then allocating 1.95 GB for it) fails instead of
  * taking the memory. The pixels themselves are our own allocation, bounded separately. */
-#define PNG_SHIM_DECODE_ALLOC_MAX ((png_alloc_size_t)PNG_SHIM_MAX_PIXELS + ((png_alloc_size_t)1 << 20))
-static png_voidp decode_malloc(png_structp png, png_alloc_size_t size) {
-    (void)png;
-    return size > PNG_SHIM_DECODE_ALLOC_MAX ? NULL : malloc(size);
+static const png_alloc_size_t decode_alloc_max = (png_alloc_size_t)PNG_SHIM_MAX_PIXELS + ((png_alloc_size_t)1 << 20);
+/* libpng's allocations go through here, refused above the cap its mem pointer points to. */
+static png_voidp capped_malloc(png_structp png, png_alloc_size_t size) {
+    const png_alloc_size_t *cap = png_get_mem_ptr(png);
+    return size > *cap ? NULL : malloc(size);
 }
-static void decode_free(png_structp png, png_voidp pointer) {
+static void plain_free(png_structp png, png_voidp pointer) {
     (void)png;
     free(pointer);
 }
@@ -160,7 +161,7 @@ int png_shim_decode_gray8(const unsigned char *data, size_t size, unsigned char 
     ctx->data = data;
     ctx->size = size;
     png_structp png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &err, on_error, on_warning,
-                                               NULL, decode_malloc, decode_free);
+                                               (png_voidp)&decode_alloc_max, capped_malloc, plain_free);
     png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
     if (png == NULL || info == NULL) {
         png_destroy_read_struct(&png, &info, NULL);
@@ -236,17 +237,9 @@ static char *copy_string(const char *s, size_t length) {
 
 /* libpng allocates an ancillary chunk's buffer from the length its header declares, before
  * reading the data: a 451-byte file declaring a 989 MB tEXt chunk made it ask for 989 MB (found
- * by fuzzing the saved-view reader). Text is read through this allocator, which refuses any
+ * by fuzzing the saved-view reader). Text is read through capped_malloc with this cap, which refuses any
  * single allocation above 1 MiB; libpng then reports the chunk as too large. */
-#define PNG_SHIM_TEXT_ALLOC_MAX ((png_alloc_size_t)1 << 20)
-static png_voidp limited_malloc(png_structp png, png_alloc_size_t size) {
-    (void)png;
-    return size > PNG_SHIM_TEXT_ALLOC_MAX ? NULL : malloc(size);
-}
-static void plain_free(png_structp png, png_voidp pointer) {
-    (void)png;
-    free(pointer);
-}
+static const png_alloc_size_t text_alloc_max = (png_alloc_size_t)1 << 20;
 
 int png_shim_read_text(const unsigned char *data, size_t size, char ***keys, char ***values,
                        int *num_text, char *error, size_t error_size) {
@@ -266,7 +259,7 @@ int png_shim_read_text(const unsigned char *data, size_t size, char ***keys, cha
     ctx->data = data;
     ctx->size = size;
     png_structp png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &err, on_error, on_warning,
-                                               NULL, limited_malloc, plain_free);
+                                               (png_voidp)&text_alloc_max, capped_malloc, plain_free);
     png_infop info = png != NULL ? png_create_info_struct(png) : NULL;
     png_infop end = png != NULL ? png_create_info_struct(png) : NULL;
     if (png == NULL || info == NULL || end == NULL) {
