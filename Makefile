@@ -13,7 +13,7 @@ SWIFT ?= swift
 RELEASE_BIN := .build/release
 
 # Debian packages needed to build and run, and in addition to test.
-BUILD_PKGS := pkg-config libopenblas-dev zlib1g-dev libpng-dev libssl-dev libcairo2-dev libgtk-4-dev libadwaita-1-dev libgif-dev
+BUILD_PKGS := pkg-config libopenblas-dev zlib1g-dev libpng-dev libssl-dev libcairo2-dev libgtk-4-dev libadwaita-1-dev libgif-dev libsystemd-dev
 TEST_PKGS := xvfb xauth xdotool xclip imagemagick dbus dbus-x11 desktop-file-utils appstream python3 python3-pyatspi at-spi2-core
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
