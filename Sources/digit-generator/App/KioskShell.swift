@@ -285,7 +285,7 @@ final class KioskShell {
         loop = AttractLoop(start: start)
         loopStart = clock.now
         lastFrameTime = nil
-        view.showHint(true)
+        view.showAttract(true)
         startOrbit()
         frames.start(milliseconds: 16) { [weak self] in self?.attractTick() }
         writeHealth()
@@ -314,7 +314,7 @@ final class KioskShell {
         trace.note("kiosk mode visitor")
         frames.stop()
         stopOrbit()
-        view.showHint(false)
+        view.showAttract(false)
         lastFrameTime = nil
         if let loop { core.store.dispatch(.attractStopped(loop.handover(at: clock.now - loopStart))) }
         loop = nil
