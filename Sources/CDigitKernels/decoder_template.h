@@ -119,9 +119,43 @@ static KTARGET void KFN(strip_dispatch)(int g, int nvc, const float *w, const in
 #undef KSTRIP_G
 
 /*
+ * h (G x hidden16) = b3 + x w3^T for G rows, VW hidden units at a time with the G sums in
+ * registers; only the input columns listed in `cols` (ascending) are visited.
+ */
+static inline __attribute__((always_inline)) KTARGET void
+KFN(fc3)(const int G, const dk_decoder_pack *pk, const float *x, const int *cols, int nc, float *h) {
+    const int zin = pk->zin, h16 = pk->hidden16;
+    for (int k = 0; k < h16; k += VW) {
+        VF acc[DK_GROUP];
+        const VF b = VLOAD(pk->b3 + k);
+        for (int r = 0; r < G; r++) acc[r] = b;
+        for (int i = 0; i < nc; i++) {
+            const int j = cols[i];
+            const VF w = VLOAD(pk->w3t + (size_t)j * h16 + k);
+            for (int r = 0; r < G; r++) acc[r] = VFMA(VSET1(x[(size_t)r * zin + j]), w, acc[r]);
+        }
+        for (int r = 0; r < G; r++) VSTORE(h + (size_t)r * h16 + k, acc[r]);
+    }
+}
+
+static KTARGET void KFN(fc3_dispatch)(int g, const dk_decoder_pack *pk, const float *x, const int *cols,
+                                      int nc, float *h) {
+    switch (g) {
+    case 1: KFN(fc3)(1, pk, x, cols, nc, h); break;
+    case 2: KFN(fc3)(2, pk, x, cols, nc, h); break;
+    case 3: KFN(fc3)(3, pk, x, cols, nc, h); break;
+    case 4: KFN(fc3)(4, pk, x, cols, nc, h); break;
+    case 5: KFN(fc3)(5, pk, x, cols, nc, h); break;
+    default: break;
+    }
+}
+
+/*
  * Rows in groups of DK_GROUP:
- *  1. fc3 + ReLU per row, as axpys over the packed w3t for the row's non-zero inputs (the
- *     one-hot label has one); then the group's hidden units active in any of its rows,
+ *  1. fc3 for the G rows at once, VW hidden units at a time in G registers, over the input
+ *     columns non-zero in any of the rows (the one-hot labels have few); a row's zero inputs
+ *     add +-0, so its h is the same as from its own non-zero inputs alone. Then the group's
+ *     hidden units active in any of its rows (after the ReLU),
  *     listed (branch-free) with the G rows' ReLU values as coefficients (+0 where inactive).
  *  2. Per tile of 64 pixels, per strip of SV vectors (then single vectors for the rest of a
  *     short last tile): KFN(strip) over the list.
@@ -133,20 +167,22 @@ static KTARGET void KFN(decode)(const dk_decoder_pack *pk, const float *x, int b
     float *h = (float *)scratch;                        /* DK_GROUP x hidden16 */
     float *coef = h + (size_t)DK_GROUP * h16;           /* DK_GROUP x hidden16 (row r from r * h16) */
     int *off = (int *)(coef + (size_t)DK_GROUP * h16);  /* hidden16 */
+    int *cols = off + h16;                              /* zin */
     for (int b0 = 0; b0 < batch; b0 += DK_GROUP) {
         const int g = batch - b0 < DK_GROUP ? batch - b0 : DK_GROUP;
-        for (int r = 0; r < g; r++) {
-            float *hr = h + (size_t)r * h16;
-            const float *xr = x + (size_t)(b0 + r) * zin;
-            for (int k = 0; k < h16; k += VW) VSTORE(hr + k, VLOAD(pk->b3 + k));
-            for (int j = 0; j < zin; j++) {
-                const float a = xr[j];
-                if (a == 0.0f) continue;
-                const VF va = VSET1(a);
-                const float *w = pk->w3t + (size_t)j * h16;
-                for (int k = 0; k < h16; k += VW) VSTORE(hr + k, VFMA(va, VLOAD(w + k), VLOAD(hr + k)));
-            }
-            if (hidden_out) {
+        /* fc3 over the input columns that are non-zero in any row of the group. */
+        const float *xg = x + (size_t)b0 * zin;
+        int nc = 0;
+        for (int j = 0; j < zin; j++) {
+            int nz = 0;
+            for (int r = 0; r < g; r++) nz |= xg[(size_t)r * zin + j] != 0.0f;
+            cols[nc] = j;
+            nc += nz;
+        }
+        KFN(fc3_dispatch)(g, pk, xg, cols, nc, h);
+        if (hidden_out) {
+            for (int r = 0; r < g; r++) {
+                const float *hr = h + (size_t)r * h16;
                 float *ho = hidden_out + (size_t)(b0 + r) * hidden;
                 for (int k = 0; k < hidden; k++) ho[k] = hr[k] > 0.0f ? hr[k] : 0.0f;
             }

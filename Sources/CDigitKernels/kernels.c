@@ -59,9 +59,9 @@ void dk_decoder_pack_fill(dk_decoder_pack *p, const float *w3, const float *b3,
 }
 
 size_t dk_decode_scratch_bytes(const dk_decoder_pack *p) {
-    /* Vector kernels: h and coef (DK_GROUP x hidden16 each), off (hidden16); the portable
-     * one needs 3 x hidden16. Plus room to align. */
-    return ((size_t)2 * DK_GROUP + 1) * (size_t)p->hidden16 * 4 + 128;
+    /* Vector kernels: h and coef (DK_GROUP x hidden16 each), off (hidden16), cols (zin); the
+     * portable one needs 3 x hidden16. Plus room to align. */
+    return (((size_t)2 * DK_GROUP + 1) * (size_t)p->hidden16 + (size_t)p->zin) * 4 + 128;
 }
 
 /* ---- Portable baseline: the same algorithm in plain C (the compiler may vectorise it). ---- */
