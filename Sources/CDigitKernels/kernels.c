@@ -16,6 +16,8 @@
  * them and their accumulators stay in registers (5 rows x 4 AVX-512 vectors = 20 of 32).
  */
 #define DK_GROUP 5
+/* Units ahead in a group's list whose fc4 weights are prefetched into L1. */
+#define DK_PREFETCH 8
 
 static int round_up(int n, int m) { return (n + m - 1) / m * m; }
 
