@@ -11,8 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rows decoded together: each tile's weights are reused from L1 for all of them. */
-#define DK_BLOCK 16
+/*
+ * Rows decoded together by the vector kernels: each weight vector is loaded once for all of
+ * them and their accumulators stay in registers (5 rows x 4 AVX-512 vectors = 20 of 32).
+ */
+#define DK_GROUP 5
+/* Units ahead in a group's list whose fc4 weights are prefetched into L1. */
+#define DK_PREFETCH 8
 
 static int round_up(int n, int m) { return (n + m - 1) / m * m; }
 
@@ -24,8 +29,6 @@ dk_decoder_pack *dk_decoder_pack_create(int zin, int hidden, int pixels) {
     p->hidden = hidden;
     p->pixels = pixels;
     p->hidden16 = round_up(hidden, 16);
-    p->kblocks = (int)(((size_t)hidden * DK_TILE * 4 + 24575) / 24576);
-    p->kblock = (hidden + p->kblocks - 1) / p->kblocks;
     p->tiles = round_up(pixels, DK_TILE) / DK_TILE;
     size_t n3 = (size_t)zin * p->hidden16, n4 = (size_t)p->tiles * hidden * DK_TILE;
     p->w3t = aligned_alloc(64, round_up((int)(n3 * 4), 64));
@@ -58,8 +61,9 @@ void dk_decoder_pack_fill(dk_decoder_pack *p, const float *w3, const float *b3,
 }
 
 size_t dk_decode_scratch_bytes(const dk_decoder_pack *p) {
-    /* h, coef, off (hidden16 each), block bounds (kblocks + 1) per row; partial sums per row. */
-    return (size_t)DK_BLOCK * ((size_t)p->hidden16 * 3 + p->kblocks + 1 + DK_TILE) * 4 + 128;
+    /* Vector kernels: h and coef (DK_GROUP x hidden16 each), off (hidden16), cols (zin); the
+     * portable one needs 3 x hidden16. Plus room to align. */
+    return (((size_t)2 * DK_GROUP + 1) * (size_t)p->hidden16 + (size_t)p->zin) * 4 + 128;
 }
 
 /* ---- Portable baseline: the same algorithm in plain C (the compiler may vectorise it). ---- */
@@ -120,6 +124,7 @@ static void scalar_decode(const dk_decoder_pack *pk, const float *x, int batch,
 #define KTARGET __attribute__((target("avx2,fma")))
 #define VF __m256
 #define VW 8
+#define SV 2 /* 16 pixels: 5 x 2 accumulators + 2 weights + 1 broadcast of 16 ymm */
 #define VLOAD(p) _mm256_loadu_ps(p)
 #define VSTORE(p, v) _mm256_storeu_ps((p), (v))
 #define VSET1(a) _mm256_set1_ps(a)
@@ -140,6 +145,7 @@ static void scalar_decode(const dk_decoder_pack *pk, const float *x, int batch,
 #undef KTARGET
 #undef VF
 #undef VW
+#undef SV
 #undef VLOAD
 #undef VSTORE
 #undef VSET1
@@ -159,6 +165,7 @@ static void scalar_decode(const dk_decoder_pack *pk, const float *x, int batch,
 #define KTARGET __attribute__((target("avx512f")))
 #define VF __m512
 #define VW 16
+#define SV 4 /* 64 pixels: 5 x 4 accumulators + 4 weights of 32 zmm */
 #define VLOAD(p) _mm512_loadu_ps(p)
 #define VSTORE(p, v) _mm512_storeu_ps((p), (v))
 #define VSET1(a) _mm512_set1_ps(a)
@@ -174,6 +181,7 @@ static void scalar_decode(const dk_decoder_pack *pk, const float *x, int batch,
     _mm512_add_epi32(_mm512_sub_epi32(_mm512_castps_si512(s), _mm512_set1_epi32(0x4B400000)), \
                      _mm512_set1_epi32(127)), 23))
 #define VRCP _mm512_rcp14_ps
+#define VW16_COMPACT
 #include "decoder_template.h"
 
 static int cpu_has(int kernel) {

@@ -52,7 +52,7 @@ struct BenchTrain: ParsableCommand {
         })
         let best = seconds.min() ?? 0
         let mean = seconds.reduce(0, +) / Double(max(seconds.count, 1))
-        print(String(format: "seconds per epoch of %d images: best %.3f, mean %.3f (goal <= 2.0; PyTorch CPU 2.7)",
+        print(String(format: "seconds per epoch of %d images: best %.3f, mean %.3f (issue 11 goal <= 1.0)",
                      set.count, best, mean))
         print(String(format: "images per second: %.0f (best epoch)", Double(set.count) / best))
     }

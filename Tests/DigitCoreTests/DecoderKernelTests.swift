@@ -161,6 +161,33 @@ final class DecoderKernelTests: XCTestCase {
         }
     }
 
+    /// A row decodes to the same bits alone and in any batch, whatever rows share its group of
+    /// five in the vector kernels (the app shows a grid's centre, a path's start and a batch's
+    /// parts as the same images as the samples they come from). Row 4 is the origin z = 0.
+    func testARowDecodesTheSameInAnyBatch() throws {
+        for c in configs {
+            let m = CVAE(config: c, seed: 31)
+            var rng = Xoshiro256(seed: 8)
+            let n = 23
+            var z = rng.gaussians(n * c.latent)
+            for j in 0..<c.latent { z[4 * c.latent + j] = 0 }
+            let labels = (0..<n).map { ($0 * 3 + 1) % c.classes }
+            // The fused kernels; OpenBLAS's sgemm (blas) blocks its sums by the batch's size.
+            for kernel in DecoderKernel.supported where kernel != .blas {
+                m.kernel = kernel
+                let all = try m.decode(z: z, labels: labels)
+                for i in [0, 4, 6, 22] {
+                    let zi = Array(z[(i * c.latent)..<((i + 1) * c.latent)])
+                    let alone = try m.decode(z: zi, labels: [labels[i]])
+                    XCTAssertEqual(alone, Array(all[(i * c.pixels)..<((i + 1) * c.pixels)]), "\(kernel) \(c) row \(i) alone")
+                    // The same row again behind a few others (another group, another place in it).
+                    let shifted = try m.decode(z: Array(z[0..<(3 * c.latent)]) + zi, labels: Array(labels[0..<3]) + [labels[i]])
+                    XCTAssertEqual(Array(shifted[(3 * c.pixels)...]), alone, "\(kernel) \(c) row \(i) fourth")
+                }
+            }
+        }
+    }
+
     func testEnvironmentChoosesOrRejectsAKernel() throws {
         XCTAssertNil(try DecoderKernel.fromEnvironment([:]))
         XCTAssertEqual(try DecoderKernel.fromEnvironment(["DIGITGEN_KERNEL": "scalar"]), .scalar)

@@ -35,15 +35,14 @@ int dk_kernel_best(void);
  * The decoder's weights, packed for the kernels:
  *   w3t  (zin, hidden16)      fc3.weight transposed, hidden padded with zero columns to hidden16
  *   b3   (hidden16)           fc3.bias, zero padded (padding units are never active)
- *   w4t  (tiles, hidden, 64)  fc4.weight transposed and cut into tiles of 64 pixels, so that a
- *                             tile's weights for a block of hidden units are one contiguous
- *                             block (kblock x 256 bytes, at most 24 KiB: it stays in L1)
+ *   w4t  (tiles, hidden, 64)  fc4.weight transposed and cut into tiles of 64 pixels: a hidden
+ *                             unit's weights for a tile are 256 contiguous bytes, and a tile's
+ *                             units follow each other, read in ascending order
  *   b4   (tiles * 64)         fc4.bias, zero padded
  */
 typedef struct dk_decoder_pack {
     int zin, hidden, pixels;
     int hidden16, tiles;
-    int kblock, kblocks; /* hidden units per block: a tile's weights for one block fit in L1 */
     float *w3t, *b3, *w4t, *b4;
 } dk_decoder_pack;
 
@@ -59,7 +58,9 @@ size_t dk_decode_scratch_bytes(const dk_decoder_pack *pack);
 
 /*
  * out (batch, pixels) = act(relu(x w3^T + b3) w4^T + b4), x (batch, zin), with act = sigmoid when
- * apply_sigmoid, else identity (logits). fc4 runs on each row's non-zero hidden units only.
+ * apply_sigmoid, else identity (logits). fc4 runs on the hidden units active in a row's group
+ * (see decoder_template.h). Each row's result is the same, bit for bit, whatever batch it is
+ * decoded in (within one kernel).
  * When hidden_out is not NULL, relu(x w3^T + b3) is written there too (batch, hidden).
  * scratch: dk_decode_scratch_bytes(pack) bytes (any alignment).
  */
