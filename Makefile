@@ -13,8 +13,9 @@ SWIFT ?= swift
 RELEASE_BIN := .build/release
 
 # Debian packages needed to build and run, and in addition to test.
-BUILD_PKGS := pkg-config libopenblas-dev zlib1g-dev libpng-dev libssl-dev libcairo2-dev libgtk-4-dev libadwaita-1-dev libgif-dev
-TEST_PKGS := xvfb xauth xdotool xclip imagemagick dbus dbus-x11 desktop-file-utils appstream python3 python3-pyatspi at-spi2-core
+BUILD_PKGS := pkg-config libopenblas-dev zlib1g-dev libpng-dev libssl-dev libcairo2-dev libgtk-4-dev libadwaita-1-dev libgif-dev libsystemd-dev
+TEST_PKGS := xvfb xauth xdotool xclip imagemagick dbus dbus-x11 desktop-file-utils appstream python3 python3-pyatspi at-spi2-core \
+             openbox wmctrl cage grim xwayland systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test-deps build run test unit-test gui-test validate install uninstall data bench clean check-swift \
