@@ -29,6 +29,9 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CGtk", pkgConfig: "gtk4 libadwaita-1",
                        providers: [.apt(["libgtk-4-dev", "libadwaita-1-dev"])]),
+        // sd_notify for the exhibit's systemd unit (READY=1, WATCHDOG=1).
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd",
+                       providers: [.apt(["libsystemd-dev"])]),
         // glibc's malloc tuning (mallopt), for the app's memory policy.
         .systemLibrary(name: "CMalloc"),
 
@@ -66,7 +69,8 @@ let package = Package(
         .target(name: "CGtkShim", dependencies: ["CGtk"]),
 
         // GTK4 desktop app.
-        .executableTarget(name: "digit-generator", dependencies: ["DigitCore", "DigitStudio", "CGtk", "CGtkShim", "CMalloc"]),
+        .executableTarget(name: "digit-generator",
+                          dependencies: ["DigitCore", "DigitStudio", "CGtk", "CGtkShim", "CMalloc", "CSystemd"]),
 
         .testTarget(name: "DigitCoreTests", dependencies: ["DigitCore"], exclude: ["Fixtures"]),
         .testTarget(name: "DigitStudioTests", dependencies: ["DigitStudio", "DigitCore"]),

@@ -6,10 +6,19 @@ switch AppOptions.outcome(Array(CommandLine.arguments.dropFirst()), version: Ver
 case .exit(let text, let status):
     if status == 0 { print(text) } else { FileHandle.standardError.write((text + "\n").data(using: .utf8) ?? Data()) }
     exit(status)
-case .run(let weights, let fresh):
+case .run(let weights, let fresh, let kioskOverrides):
+    var kiosk: KioskOptions?
+    if let kioskOverrides {
+        switch KioskSettings.resolve(kioskOverrides) {
+        case .success(let options): kiosk = options
+        case .failure(let message):
+            FileHandle.standardError.write(("digit-generator: " + message + "\n").data(using: .utf8) ?? Data())
+            exit(2)
+        }
+    }
     MemoryPolicy.apply()
     let trace = Trace()
-    let status = DigitApplication(weights: weights, fresh: fresh, trace: trace).run()
+    let status = DigitApplication(weights: weights, fresh: fresh, kiosk: kiosk, trace: trace).run()
     trace.summary()
     exit(status)
 }

@@ -5,9 +5,9 @@ import XCTest
 /// Options, timers, the remembered state, layout and trace figures.
 final class ShellPartsTests: XCTestCase {
     func testOptions() {
-        XCTAssertEqual(AppOptions.outcome(["--weights", "m.safetensors"], version: "1"), .run(weights: "m.safetensors", fresh: false))
-        XCTAssertEqual(AppOptions.outcome(["--weights=x", "--fresh"], version: "1"), .run(weights: "x", fresh: true))
-        XCTAssertEqual(AppOptions.outcome([], version: "1"), .run(weights: nil, fresh: false))
+        XCTAssertEqual(AppOptions.outcome(["--weights", "m.safetensors"], version: "1"), .run(weights: "m.safetensors", fresh: false, kiosk: nil))
+        XCTAssertEqual(AppOptions.outcome(["--weights=x", "--fresh"], version: "1"), .run(weights: "x", fresh: true, kiosk: nil))
+        XCTAssertEqual(AppOptions.outcome([], version: "1"), .run(weights: nil, fresh: false, kiosk: nil))
         XCTAssertEqual(AppOptions.outcome(["--version"], version: "1.2"), .exit(text: "digit-generator 1.2", status: 0))
         guard case .exit(let help, 0) = AppOptions.outcome(["--help"], version: "1") else { return XCTFail() }
         XCTAssertTrue(help.contains("--weights <file>"), help)

@@ -16,11 +16,13 @@ public enum Lane: Hashable, Sendable, CustomStringConvertible {
     case morph
     /// The drawing pad's restyle.
     case handwriting
+    /// The kiosk's attract loop: one frame at a time.
+    case attract
 
     /// Lower runs first.
     public var priority: Int {
         switch self {
-        case .samples: return 0
+        case .samples, .attract: return 0
         case .map, .morph, .handwriting: return 1
         case .styleRow: return 2
         case .sweep: return 3
@@ -38,6 +40,7 @@ public enum Lane: Hashable, Sendable, CustomStringConvertible {
         case .map: return "map"
         case .morph: return "morph"
         case .handwriting: return "handwriting"
+        case .attract: return "attract"
         }
     }
 }

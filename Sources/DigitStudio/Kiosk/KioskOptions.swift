@@ -10,6 +10,10 @@ public struct KioskOptions: Equatable, Sendable {
     public var staffPIN: String?
     /// Where the health report is written every minute; nil: not written.
     public var healthFile: String?
+    /// Seconds between tries to load a model that failed (`retrySeconds`; tests shorten it).
+    public var retryAfter = KioskOptions.retrySeconds
+    /// Seconds between health reports (`healthSeconds`; tests shorten it).
+    public var healthEvery = KioskOptions.healthSeconds
 
     /// Holding the top-left corner this long (or Ctrl+Alt+Shift+Q) asks for the staff exit.
     public static let staffHoldSeconds = 5.0
@@ -69,6 +73,49 @@ public struct KioskOptions: Equatable, Sendable {
             }
         }
         try o.validate(source: path)
+        return o
+    }
+}
+
+/// The kiosk settings given on the command line (nil: not given).
+public struct KioskOverrides: Equatable, Sendable {
+    public var attractAfter: Double?
+    public var resetAfter: Double?
+    public var staffPIN: String?
+    public var healthFile: String?
+
+    public init(attractAfter: Double? = nil, resetAfter: Double? = nil, staffPIN: String? = nil, healthFile: String? = nil) {
+        self.attractAfter = attractAfter; self.resetAfter = resetAfter; self.staffPIN = staffPIN; self.healthFile = healthFile
+    }
+
+    /// The name of the first option given, for "use it with --kiosk".
+    public var givenOption: String? {
+        if attractAfter != nil { return "attract-after" }
+        if resetAfter != nil { return "reset-after" }
+        if staffPIN != nil { return "staff-pin" }
+        if healthFile != nil { return "health-file" }
+        return nil
+    }
+}
+
+extension KioskOptions {
+    /// Where the operator's key file is: `$XDG_CONFIG_HOME/digit-generator/kiosk.conf`
+    /// (`~/.config` when XDG_CONFIG_HOME is unset or not absolute).
+    public static func keyFilePath(environment: [String: String]) -> String? {
+        if let xdg = environment["XDG_CONFIG_HOME"], xdg.hasPrefix("/") { return xdg + "/digit-generator/kiosk.conf" }
+        guard let home = environment["HOME"], home.hasPrefix("/") else { return nil }
+        return home + "/.config/digit-generator/kiosk.conf"
+    }
+
+    /// The defaults, then the key file's `[kiosk]` entries (if any), then the command line.
+    public static func resolve(_ overrides: KioskOverrides, keyFile: (entries: [String: String], path: String)?) throws -> KioskOptions {
+        var o = KioskOptions()
+        if let keyFile { o = try o.applying(keyFile: keyFile.entries, path: keyFile.path) }
+        if let v = overrides.attractAfter { o.attractAfter = v }
+        if let v = overrides.resetAfter { o.resetAfter = v }
+        if let v = overrides.staffPIN { o.staffPIN = v }
+        if let v = overrides.healthFile { o.healthFile = v }
+        try o.validate(source: "command line")
         return o
     }
 }

@@ -132,8 +132,8 @@ public struct KioskTimeline: Equatable, Sendable {
             if case .staffPIN = mode { actions.append(.hidePINPad) }
             if mode != .outOfOrder { actions.append(.showOutOfOrder) }
             mode = .outOfOrder
-            retryAt = now + KioskOptions.retrySeconds
-            actions.append(.log("model failed to load (\(message)); next try in \(Int(KioskOptions.retrySeconds)) s"))
+            retryAt = now + options.retryAfter
+            actions.append(.log("model failed to load (\(message)); next try in \(Int(options.retryAfter)) s"))
         }
         actions += timersDue(now: now)
         return actions
@@ -203,7 +203,7 @@ public struct KioskTimeline: Equatable, Sendable {
             }
         case .outOfOrder:
             if let t = retryAt, now >= t {
-                retryAt = now + KioskOptions.retrySeconds
+                retryAt = now + options.retryAfter
                 actions.append(.retryLoad)
             }
         case .attract:

@@ -13,15 +13,17 @@ public struct CanvasLayout: Equatable, Sendable {
 
     public init(count: Int, side: Int, width: Double, height: Double, gap: Double) {
         guard count > 0, side > 0, width > 0, height > 0 else { cells = []; return }
+        // Sizes are compared as drawn (snapped to whole multiples): wrapping to more rows
+        // only when it makes the cells larger on screen, not by a few unusable pixels.
         var best = (columns: count, size: -1.0)
         for columns in stride(from: count, through: 1, by: -1) {
             let rows = (count + columns - 1) / columns
-            let size = min((width - gap * Double(columns - 1)) / Double(columns),
-                           (height - gap * Double(rows - 1)) / Double(rows))
+            var size = max(1, min((width - gap * Double(columns - 1)) / Double(columns),
+                                  (height - gap * Double(rows - 1)) / Double(rows)))
+            if size >= Double(side) { size = (size / Double(side)).rounded(.down) * Double(side) }
             if size > best.size { best = (columns, size) }
         }
-        var size = max(1, best.size)
-        if size >= Double(side) { size = (size / Double(side)).rounded(.down) * Double(side) }
+        let size = best.size
         let columns = best.columns
         let rows = (count + columns - 1) / columns
         let gridHeight = Double(rows) * size + Double(rows - 1) * gap

@@ -20,6 +20,11 @@ public indirect enum LatentQuery: Equatable, Hashable, Sendable {
     /// A picture of one handwritten digit made MNIST-style and restyled as every digit
     /// (`HandwritingRestyle`): the input, then the digits 0-9.
     case restyle(HandwritingPicture)
+    /// Each image of `from` carried toward the same image of `to` by the fraction `t`: the
+    /// latent vectors along the sphere (`LatentPath.slerp`), the digit condition blended
+    /// linearly (1 - t, t). The kiosk's attract loop draws one of these every frame; t = 0
+    /// gives `from`'s images, t = 1 `to`'s.
+    case blend(from: LatentQuery, to: LatentQuery, t: Float)
     /// Several queries decoded one after the other (each in its own decode call, so each
     /// part gives exactly the pixels it gives alone); the images are concatenated.
     case batch([LatentQuery])
@@ -34,6 +39,7 @@ public indirect enum LatentQuery: Equatable, Hashable, Sendable {
         case .sameStyle(_, _, let labels): return labels.count
         case .morph(let m): return m.frames
         case .restyle: return 11
+        case .blend(let from, _, _): return from.count
         case .batch(let parts): return parts.reduce(0) { $0 + $1.count }
         }
     }

@@ -31,6 +31,10 @@ public final class QueryDecoder: @unchecked Sendable {
             let pixels = try morph.render(model: model)
             return Rendered(count: morph.frames, side: model.config.side, gray: pixels.map(Self.quantize))
         }
+        if case .blend(let from, let to, let t) = query {
+            let pixels = try blend(from: from, to: to, t: t)
+            return Rendered(count: from.count, side: model.config.side, gray: pixels.map(Self.quantize))
+        }
         if case .restyle(let picture) = query {
             return try HandwritingRestyle.render(picture, model: model, classifier: classifier)
         }
@@ -98,8 +102,8 @@ public final class QueryDecoder: @unchecked Sendable {
             return (z, labels)
         case .restyle:
             throw QueryError.picture
-        case .morph:
-            // Its frames blend two digit conditions: no label per frame (`decode` draws it).
+        case .morph, .blend:
+            // Their images blend two digit conditions: no label per image (`decode` draws them).
             throw QueryError.blended
         case .batch(let parts):
             var z: [Float] = [], labels: [Int] = []
@@ -110,6 +114,24 @@ public final class QueryDecoder: @unchecked Sendable {
             }
             return (z, labels)
         }
+    }
+
+    /// The pixels of `.blend(from, to, t)`: at t = 0 and 1 exactly `from`'s and `to`'s.
+    private func blend(from: LatentQuery, to: LatentQuery, t: Float) throws -> [Float] {
+        guard t.isFinite, (0...1).contains(t) else { throw QueryError.fraction(t) }
+        let a = try resolve(from), b = try resolve(to)
+        guard a.labels.count == b.labels.count else { throw QueryError.blendCounts(a.labels.count, b.labels.count) }
+        if t == 0 { return try model.decode(z: a.z, labels: a.labels) }
+        if t == 1 { return try model.decode(z: b.z, labels: b.labels) }
+        let L = model.config.latent, C = model.config.classes
+        var z: [Float] = [], conditions = [Float](repeating: 0, count: a.labels.count * C)
+        z.reserveCapacity(a.z.count)
+        for i in a.labels.indices {
+            z += LatentPath.slerp(Array(a.z[i * L..<(i + 1) * L]), Array(b.z[i * L..<(i + 1) * L]), t)
+            conditions[i * C + a.labels[i]] += 1 - t
+            conditions[i * C + b.labels[i]] += t
+        }
+        return try model.decode(z: z, conditions: conditions)
     }
 
     private func latents(_ spec: SampleSpec) throws -> [Float] {
@@ -155,6 +177,8 @@ public enum QueryError: DigitCoreError, Equatable {
     case steps(Int)
     case blended
     case picture
+    case fraction(Float)
+    case blendCounts(Int, Int)
 
     public var description: String {
         switch self {
@@ -165,6 +189,8 @@ public enum QueryError: DigitCoreError, Equatable {
         case .steps(let s): return "an interpolation path needs 2-10000 steps, not \(s)"
         case .blended: return "a morph's frames blend two digits and have no single label each"
         case .picture: return "a handwriting picture is restyled, not resolved to latent vectors"
+        case .fraction(let t): return "a blend's fraction must be from 0 to 1, not \(t)"
+        case .blendCounts(let a, let b): return "a blend needs as many images at both ends, not \(a) and \(b)"
         }
     }
 }

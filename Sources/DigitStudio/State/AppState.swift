@@ -28,6 +28,10 @@ public struct AppState: Equatable, Sendable {
     public var morphFrames: MorphFrames?
     /// The drawing pad and its restyle (the handwriting page).
     public var handwriting = Handwriting()
+    /// The attract loop's frame on screen instead of `shown` (the kiosk, while nobody uses it).
+    public var attract: AttractShown?
+    /// Images decoded since start, for the exhibit's health report.
+    public var imagesGenerated = 0
     /// Messages waiting to be shown (a toast each); the view reports them shown.
     public var messages: [Message] = []
     public var window: WindowGeometry = .init()
@@ -256,6 +260,12 @@ public struct ShownImages: Equatable, Sendable {
     public let images: Rendered
     /// `viewRevision` of the change these images answer.
     public let revision: Int
+}
+
+/// A frame of the attract loop and its images.
+public struct AttractShown: Equatable, Sendable {
+    public let frame: AttractLoop.Frame
+    public let images: Rendered
 }
 
 /// Images decoded ahead along one slider (or the temperature), for one view with that

@@ -55,6 +55,14 @@ public enum Intent: Equatable, Sendable {
     /// The person corrects the classifier (nil: let it decide again).
     case chooseHandwritingDigit(Int?)
 
+    // The exhibit (`--kiosk`).
+    /// Back to the exhibit's welcome view (`KioskWelcome`) with a fresh seed: the idle reset.
+    case kioskWelcome
+    /// Draw this frame of the attract loop on the samples page (the view stays as it is).
+    case attractFrame(AttractLoop.Frame)
+    /// The attract loop stopped: the visitor gets `view` (`AttractLoop.handover`).
+    case attractStopped(ViewSettings)
+
     // Results.
     case rendered(Lane, QueryID, Rendered)
     case renderFailed(Lane, QueryID, String)

@@ -194,7 +194,29 @@ enum Reducer {
             s.handwriting.chosenDigit = digit
             handwritingChanged(&s, &effects)
 
+        case .kioskWelcome:
+            guard let info = s.info else { return }
+            s.attract = nil
+            s.latestQuery[.attract] = nil
+            s.requests[.attract] = nil
+            s.view = KioskWelcome.view(info: info, seed: nextSeed(&s))
+            s.seedDraft = nil
+            s.page = .samples
+            viewChanged(&s, &effects)
+        case .attractFrame(let frame):
+            guard let info = s.info, s.requests[.attract] != .attract(frame), s.attract?.frame != frame else { return }
+            submit(.attract, AttractLoop.query(frame, catalog: info.catalog), .attract(frame), &s, &effects)
+        case .attractStopped(let view):
+            s.attract = nil
+            s.latestQuery[.attract] = nil
+            s.requests[.attract] = nil
+            guard let info = s.info, validate(view, info: info) == nil else { return }
+            s.view = view
+            s.seedDraft = nil
+            viewChanged(&s, &effects)
+
         case .rendered(let lane, let id, let images):
+            s.imagesGenerated += images.count
             guard s.latestQuery[lane] == id else { return }  // stale: a newer query replaced it
             s.latestQuery[lane] = nil
             received(lane, images, &s, &effects)
@@ -498,6 +520,8 @@ enum Reducer {
             s.map = LatentMap(key: key, images: images)
         case (.morph, .morph(let morph)?):
             s.morphFrames = MorphFrames(morph: morph, images: images)
+        case (.attract, .attract(let frame)?):
+            s.attract = AttractShown(frame: frame, images: images)
         case (.handwriting, .handwriting(let revision, let digit)?):
             guard revision == s.handwriting.revision, images.count == 11, let info = s.info else { return }
             let side = images.side
@@ -602,4 +626,6 @@ public enum Request: Equatable, Sendable {
     case morph(Morph)
     /// The drawing at `revision`, under the person's digit (nil: the classifier's).
     case handwriting(revision: Int, digit: Int?)
+    /// A frame of the kiosk's attract loop.
+    case attract(AttractLoop.Frame)
 }

@@ -10,14 +10,22 @@ final class DigitApplication {
     let core: AppCore
     private let trace: Trace
     private var window: MainWindow?
+    /// The exhibit's options (`--kiosk`), nil for the desktop app.
+    private let kiosk: KioskOptions?
+    private var kioskShell: KioskShell?
+    private var kioskStatus: Int32 = 0
+    private let weights: String?
 
-    init(weights: String?, fresh: Bool, trace: Trace) {
+    init(weights: String?, fresh: Bool, kiosk: KioskOptions? = nil, trace: Trace) {
         self.trace = trace
+        self.kiosk = kiosk
+        self.weights = weights
         // Single instance, so that a second launch presents the running window; but a launch
         // with --weights asks for another model, which the running instance would ignore.
         app = Application(id: Resources.appID, unique: weights == nil)
         Application.setName(MainWindow.appName)
-        core = AppCore(clock: SystemClock(), statePath: StateFile.path(), fresh: fresh,
+        // The exhibit remembers nothing between runs: every start is the welcome view.
+        core = AppCore(clock: SystemClock(), statePath: kiosk == nil ? StateFile.path() : nil, fresh: fresh || kiosk != nil,
                        seedStream: UInt64(DispatchTime.now().uptimeNanoseconds),
                        post: { body in MainContext.invoke(body) })
         app.onStartup { [weak self] in self?.startup() }
@@ -25,6 +33,7 @@ final class DigitApplication {
         app.onShutdown { [weak self] in
             guard let self else { return }
             self.window?.destroy()
+            self.kioskShell?.destroy()
             self.core.shutdown()
             self.app.disconnectAll()
         }
@@ -35,7 +44,9 @@ final class DigitApplication {
     func run() -> Int32 {
         let status = app.run(programName: CommandLine.arguments.first ?? "digit-generator")
         window = nil
-        return status
+        if let shell = kioskShell { kioskStatus = shell.exitStatus }
+        kioskShell = nil
+        return status != 0 ? status : kioskStatus
     }
 
     private func startup() {
@@ -50,6 +61,12 @@ final class DigitApplication {
                     Display.addIconSearchPath(path)
                 }
             }
+        }
+        if kiosk != nil {
+            // The exhibit: no actions, no accelerators (nothing quits, saves or opens).
+            Display.forceDark()
+            Display.addCSS(Style.kioskCSS)
+            return
         }
         app.addAction("quit") { [weak self] in self?.app.quit() }
         app.addAction("about") { [weak self] in
@@ -72,6 +89,18 @@ final class DigitApplication {
     }
 
     private func activate() {
+        if let kiosk {
+            if kioskShell == nil {
+                let shell = KioskShell(app: app, core: core, trace: trace, options: kiosk, weights: weights)
+                shell.onDestroyed = { [weak self, unowned shell] in
+                    self?.kioskStatus = shell.exitStatus
+                    self?.kioskShell = nil
+                }
+                kioskShell = shell
+                shell.present()
+            }
+            return
+        }
         if window == nil {
             let created = MainWindow(app: app, core: core, trace: trace)
             created.onDestroyed = { [weak self] in self?.window = nil }

@@ -31,3 +31,31 @@ enum Style {
         .seed-entry { font-feature-settings: "tnum"; }
         """
 }
+
+extension Style {
+    /// The exhibit: dark, large type, touch targets far above 56 px on a 1080p screen.
+    static let kioskCSS = """
+        window.kiosk { background-color: #101114; }
+        /* Without a compositor GTK gives windows a 4-px "solid-csd" frame: not on an exhibit. */
+        window.kiosk, window.kiosk.solid-csd { padding: 0; margin: 0; border: none; border-radius: 0; box-shadow: none; outline: none; }
+        .kiosk-visitor { font-size: 2.0em; font-weight: 700; }
+        .kiosk-digits button { min-width: 72px; min-height: 88px; font-size: 2.4em; }
+        .kiosk-canvas { min-height: 200px; }
+        .kiosk-pad-hint, .kiosk-seed { font-size: 1.3em; opacity: 0.8; font-feature-settings: "tnum"; }
+        .kiosk-new { min-height: 72px; min-width: 220px; font-size: 1.4em; padding: 0 28px; }
+        @keyframes kiosk-pulse { from { opacity: 1.0; } to { opacity: 0.45; } }
+        .kiosk-hint {
+            font-size: 2.6em; font-weight: 800; padding: 18px 44px; border-radius: 999px;
+            background-color: alpha(@accent_bg_color, 0.92); color: @accent_fg_color;
+            animation: kiosk-pulse 1.6s ease-in-out infinite alternate;
+        }
+        .kiosk-out-of-order { font-size: 1.6em; }
+        .kiosk-pin {
+            background-color: @popover_bg_color; border-radius: 24px; padding: 32px;
+            box-shadow: 0 8px 40px rgba(0, 0, 0, 0.6);
+        }
+        .kiosk-pin-dots { font-size: 2.2em; min-height: 48px; letter-spacing: 8px; }
+        .kiosk-pin-key { min-width: 96px; min-height: 96px; font-size: 2.2em; }
+        .kiosk-pin-cancel { min-height: 72px; font-size: 1.4em; }
+        """
+}

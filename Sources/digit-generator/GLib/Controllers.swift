@@ -7,7 +7,7 @@ struct KeyPress {
         case digit(Int), keypadDigit(Int)
         case left, right, up, down, pageUp, pageDown, home, end
         case delete, keypadInsert, space, enter, escape, tab
-        case f5, letterZ, other
+        case f5, letterZ, backspace, other
     }
 
     let key: Key
@@ -40,6 +40,7 @@ struct KeyPress {
         case GDK_KEY_Escape: return .escape
         case GDK_KEY_Tab, GDK_KEY_ISO_Left_Tab, GDK_KEY_KP_Tab: return .tab
         case GDK_KEY_F5: return .f5
+        case GDK_KEY_BackSpace: return .backspace
         case GDK_KEY_z, GDK_KEY_Z: return .letterZ
         default: return .other
         }
