@@ -20,7 +20,7 @@ TEST_PKGS := xvfb xauth xdotool xclip imagemagick dbus dbus-x11 desktop-file-uti
              openbox wmctrl cage grim xwayland systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build run test unit-test gui-test kiosk-test validate install uninstall install-kiosk uninstall-kiosk \
+.PHONY: all deps test-deps build run test unit-test gui-test kiosk-test validate install uninstall install-kiosk install-kiosk-files uninstall-kiosk \
         data bench clean check-swift \
         fuzz fuzz-build sanitize sanitize-asan sanitize-tsan
 
@@ -88,10 +88,14 @@ install: build
 # are written for PREFIX=/usr/local in the source; sed puts in the real PREFIX. systemd reads
 # system units from /usr/local/lib/systemd/system and /usr/lib/systemd/system (for another
 # PREFIX, pass KIOSK_UNITDIR=/etc/systemd/system). An existing key file is never replaced.
+# install-kiosk-files installs only the kiosk's own files (the kiosk test uses it).
 KIOSK_UNITDIR ?= $(PREFIX)/lib/systemd/system
-KIOSK_CONF := /etc/digit-generator-kiosk/digit-generator/kiosk.conf
+KIOSK_CONF ?= /etc/digit-generator-kiosk/digit-generator/kiosk.conf
 
 install-kiosk: install
+	$(MAKE) install-kiosk-files
+
+install-kiosk-files:
 	install -Dm755 resources/kiosk/digit-generator-kiosk-session $(DESTDIR)$(PREFIX)/libexec/digit-generator-kiosk-session
 	install -d $(DESTDIR)$(KIOSK_UNITDIR)
 	sed 's|/usr/local/|$(PREFIX)/|g' resources/kiosk/digit-generator-kiosk.service > $(DESTDIR)$(KIOSK_UNITDIR)/digit-generator-kiosk.service
