@@ -327,15 +327,6 @@ no_new_window() {
     [ "$n" -le "$1" ]
 }
 
-# health_reads FILE: FILE parses as JSON at each of 40 reads over about 2.5 s.
-health_reads() {
-    for _ in $(seq 40); do
-        python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$1" || return 1
-        sleep 0.06
-    done
-    echo "40 reads, all valid JSON"
-}
-
 # health_counts FILE: images_generated > 0 and a last_input (keys were pressed).
 health_counts() {
     local images input
@@ -408,7 +399,8 @@ else
     # The health file: written at start and then every second (DIGITGEN_KIOSK_HEALTH_SECONDS=1).
     check "the health file is valid JSON with every key (mode visitor)" "" $HEALTH check "$WORK/health1.json" visitor
     cp "$WORK/health1.json" "$WORK/health1.a.json" 2>/dev/null
-    check "the health file is valid JSON at each read while it is rewritten" "" health_reads "$WORK/health1.json"
+    check "the health file is valid JSON at each of 200 reads over 3 s (rewritten every second)" "" \
+        $HEALTH reads "$WORK/health1.json" 200 3
     cp "$WORK/health1.json" "$WORK/health1.b.json" 2>/dev/null
     check "the health file is rewritten (written and uptime_seconds grew)" "" $HEALTH newer "$WORK/health1.a.json" "$WORK/health1.b.json"
     check "the health file counts images (> 0) and has the last input (the keys above)" "" health_counts "$WORK/health1.b.json"

@@ -8,6 +8,9 @@
                                         (string or null), mode (visitor, attract, staff-pin
                                         or out-of-order; MODE when given), written (ISO 8601)
   kiosk_health.py get FILE KEY          prints one value (JSON)
+  kiosk_health.py reads FILE N SECONDS  FILE is valid JSON at each of N reads spread over
+                                        SECONDS (the app rewrites it meanwhile: never half
+                                        written)
   kiosk_health.py newer OLD NEW         NEW was written later than OLD: written and
                                         uptime_seconds both grew
 Prints what it found; exit status 1 when a check fails.
@@ -87,6 +90,19 @@ def newer(old_path, new_path):
     return 0 if ok else 1
 
 
+def reads(path, n, seconds):
+    import time
+    for i in range(n):
+        try:
+            load(path)
+        except (OSError, ValueError) as e:
+            print("read %d of %d: %s" % (i + 1, n, e))
+            return 1
+        time.sleep(seconds / n)
+    print("%d reads over %.1f s, all valid JSON" % (n, seconds))
+    return 0
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "check":
         return check(argv[2], argv[3] if len(argv) > 3 else None)
@@ -97,6 +113,8 @@ def main(argv):
             print("unreadable: %s" % e)
             return 1
         return 0
+    if len(argv) == 5 and argv[1] == "reads":
+        return reads(argv[2], int(argv[3]), float(argv[4]))
     if len(argv) == 4 and argv[1] == "newer":
         return newer(argv[2], argv[3])
     print(__doc__)
