@@ -93,7 +93,9 @@ final class KioskShell {
         view.window.present()
         inhibitCookie = app.inhibitIdle(window: view.window, reason: "The exhibit is running")
         if inhibitCookie == 0 {
-            log("the session did not accept the request to keep the screen on (bare X11?): turn blanking off with `xset s off -dpms`")
+            // GTK asks the session manager or the desktop portal over D-Bus; cage and a bare X
+            // server have neither. cage blanks nothing by itself; an X server does.
+            log("no session service took the request to keep the screen on; under X11 turn blanking off with `xset s off -dpms` (cage never blanks by itself)")
         }
         writeHealth()
         trace.milestone("window presented")
@@ -200,7 +202,8 @@ final class KioskShell {
     /// loop only stops it (it does not also press what is under the finger).
     private func visitorInput(swallowIfStopping: Bool) -> Bool {
         lastInputDate = Date()
-        if timeline.mode == .outOfOrder { return true }
+        // The "back soon" page has nothing to press; the staff corner and chord still work.
+        if timeline.mode == .outOfOrder { return false }
         let wasAttract = timeline.mode == .attract
         handle(.input)
         return wasAttract && swallowIfStopping
@@ -285,7 +288,7 @@ final class KioskShell {
         loop = AttractLoop(start: start)
         loopStart = clock.now
         lastFrameTime = nil
-        view.showHint(true)
+        view.showAttract(true)
         startOrbit()
         frames.start(milliseconds: 16) { [weak self] in self?.attractTick() }
         writeHealth()
@@ -314,7 +317,7 @@ final class KioskShell {
         trace.note("kiosk mode visitor")
         frames.stop()
         stopOrbit()
-        view.showHint(false)
+        view.showAttract(false)
         lastFrameTime = nil
         if let loop { core.store.dispatch(.attractStopped(loop.handover(at: clock.now - loopStart))) }
         loop = nil

@@ -122,10 +122,15 @@ final class KioskWindow {
 
     func showOutOfOrder(_ on: Bool) {
         stack.show(on ? "out-of-order" : "exhibit")
+        window.setClass("out-of-order", on)
         window.setTitle(on ? "\(MainWindow.appName) — back soon" : MainWindow.appName)
     }
 
-    func showHint(_ on: Bool) { bottomStack.show(on ? "hint" : "controls") }
+    /// The attract loop's look: the hint instead of the bottom row, still parts dimmed.
+    func showAttract(_ on: Bool) {
+        bottomStack.show(on ? "hint" : "controls")
+        window.setClass("attract", on)
+    }
 
     func showPINPad(_ on: Bool, entered: Int = 0) {
         pinPad.render(entered: entered)

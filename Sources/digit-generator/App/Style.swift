@@ -43,13 +43,19 @@ extension Style {
         .kiosk-canvas { min-height: 200px; }
         .kiosk-pad-hint, .kiosk-seed { font-size: 1.3em; opacity: 0.8; font-feature-settings: "tnum"; }
         .kiosk-new { min-height: 72px; min-width: 220px; font-size: 1.4em; padding: 0 28px; }
-        @keyframes kiosk-pulse { from { opacity: 1.0; } to { opacity: 0.45; } }
+        @keyframes kiosk-pulse { from { opacity: 1.0; } to { opacity: 0.2; } }
         .kiosk-hint {
             font-size: 2.6em; font-weight: 800; padding: 18px 44px; border-radius: 999px;
             background-color: alpha(@accent_bg_color, 0.92); color: @accent_fg_color;
-            animation: kiosk-pulse 1.6s ease-in-out infinite alternate;
+            animation: kiosk-pulse 2s ease-in-out infinite alternate;
         }
         .kiosk-out-of-order { font-size: 1.6em; }
+        /* While the exhibit runs itself, what does not move is dimmed (screen burn-in): the
+           text and the digit buttons other than the one on screen; the images and the hint
+           move by themselves. */
+        window.kiosk.attract .kiosk-visitor, window.kiosk.attract .kiosk-digits button:not(:checked) { opacity: 0.3; }
+        window.kiosk.attract .kiosk-digits button:checked { opacity: 0.7; }
+        window.kiosk.out-of-order .kiosk-out-of-order { opacity: 0.5; }
         .kiosk-pin {
             background-color: @popover_bg_color; border-radius: 24px; padding: 32px;
             box-shadow: 0 8px 40px rgba(0, 0, 0, 0.6);
