@@ -92,11 +92,12 @@ stop_tree() {
 cleanup() {
     [ -n "$APP_PID" ] && stop_tree "$APP_PID"
     [ -n "$CAGE_PID" ] && stop_tree "$CAGE_PID"
-    # Daemons a session inside cage started and left behind (the accessibility bus):
-    # processes of the test user whose command line names this run's directory.
+    # Daemons a session inside cage started and left behind (a session bus, the
+    # accessibility registry): processes of the test user whose command line or environment
+    # names this run's directory (another run's processes name their own).
     if [ -n "$CAGE_DIR" ] && [ "$(id -u)" = 0 ]; then
         for p in $(ps -u "$KIOSK_USER" -o pid= 2>/dev/null); do
-            tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q -F "$CAGE_DIR" && kill "$p" 2>/dev/null
+            cat "/proc/$p/cmdline" "/proc/$p/environ" 2>/dev/null | tr '\0' '\n' | grep -q -F "$CAGE_DIR" && kill "$p" 2>/dev/null
         done
     fi
     [ -n "$WM_PID" ] && kill "$WM_PID" 2>/dev/null
@@ -596,6 +597,16 @@ else
         check "the health file says visitor again" "" $HEALTH check "$WORK/health5.json" visitor
     fi
     check "no GTK warnings in the run" "" no_warnings
+    stop
+fi
+
+# Staff can leave a broken exhibit too: the corner hold on the out-of-order screen.
+if ! start XDG_CONFIG_HOME="$WORK/no-config" DIGITGEN_KIOSK_RETRY_SECONDS=1 -- \
+        --kiosk --fresh --weights "$WORK/late/missing.safetensors" || ! wait_for "^trace: kiosk mode out-of-order" 40; then
+    startup_failed start5b.png "a missing model shows the out-of-order screen (staff corner run)"
+else
+    hold_corner 5.5
+    check "on the out-of-order screen a 5 s hold on the staff corner (no PIN) exits with status 0" "" exited_with 0 3
     stop
 fi
 
