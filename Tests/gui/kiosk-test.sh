@@ -577,7 +577,9 @@ else
     check "the out-of-order window is fullscreen" out-of-order.png fullscreen
     [ $desktop_painted = 1 ] && check "no desktop pixel is visible on the out-of-order screen" out-of-order.png \
         $SHOT none "$WORK/out-of-order.png" "$DESKTOP"
-    a11y "the out-of-order screen says so calmly ('Back Soon')" out-of-order.png text "Back Soon"
+    a11y "the out-of-order screen says so calmly (a label 'Back Soon')" out-of-order.png text "Back Soon" label
+    a11y "AT-SPI shows the out-of-order page only (no 'New handwriting' button of the hidden exhibit)" out-of-order.png \
+        no-button --allow-none "New handwriting"
     check "each try is logged on stderr (3 tries with DIGITGEN_KIOSK_RETRY_SECONDS=1)" "" \
         bash -c "for i in \$(seq 80); do [ \$(grep -c 'trying to load the model again' '$WORK/stderr.$RUN') -ge 3 ] && break; sleep 0.1; done; grep -E 'model|$LATE' '$WORK/stderr.$RUN' | grep -v '^trace' | head -4; [ \$(grep -c 'trying to load the model again' '$WORK/stderr.$RUN') -ge 3 ]"
     check "the health file says out-of-order with the error" "" \
