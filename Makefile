@@ -2,6 +2,8 @@
 #   make run      install missing Debian packages, build in release mode, start the app
 #   make test     install missing Debian packages, run every test (unit, CLI, GUI under Xvfb)
 #   make install PREFIX=/usr/local    install binaries, weights, desktop file, metainfo, icons
+#   make install-kiosk PREFIX=/usr/local   the same, then the exhibit's systemd unit, its session
+#                 script and the example key file (README: "Running as an exhibit")
 #   make data     put MNIST into data/mnist (copied from ../shared/mnist, or downloaded and verified)
 #   make bench    digitgen bench inference and bench train
 #   make fuzz SECONDS=N      build the libFuzzer targets and run each for N seconds (default 60)
@@ -14,10 +16,12 @@ RELEASE_BIN := .build/release
 
 # Debian packages needed to build and run, and in addition to test.
 BUILD_PKGS := pkg-config libopenblas-dev zlib1g-dev libpng-dev libssl-dev libcairo2-dev libgtk-4-dev libadwaita-1-dev libgif-dev libsystemd-dev
-TEST_PKGS := xvfb xauth xdotool xclip imagemagick dbus dbus-x11 desktop-file-utils appstream python3 python3-pyatspi at-spi2-core
+TEST_PKGS := xvfb xauth xdotool xclip imagemagick dbus dbus-x11 desktop-file-utils appstream python3 python3-pyatspi at-spi2-core \
+             openbox wmctrl cage grim xwayland systemd
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps build run test unit-test gui-test validate install uninstall data bench clean check-swift \
+.PHONY: all deps test-deps build run test unit-test gui-test kiosk-test validate install uninstall install-kiosk install-kiosk-files uninstall-kiosk \
+        data bench clean check-swift \
         fuzz fuzz-build sanitize sanitize-asan sanitize-tsan
 
 all: build
@@ -51,6 +55,7 @@ test: test-deps
 	$(MAKE) build
 	$(MAKE) validate
 	$(MAKE) gui-test
+	$(MAKE) kiosk-test
 	$(MAKE) fuzz SECONDS=20
 
 unit-test:
@@ -59,6 +64,10 @@ unit-test:
 
 gui-test:
 	bash Tests/gui/gui-test.sh $(RELEASE_BIN)/digit-generator
+
+# The exhibit mode: Xvfb + openbox, cage (headless) as an unprivileged user, the unit.
+kiosk-test:
+	bash Tests/gui/kiosk-test.sh $(RELEASE_BIN)/digit-generator
 
 validate:
 	desktop-file-validate resources/$(APP_ID).desktop
@@ -74,6 +83,29 @@ install: build
 	install -Dm644 resources/$(APP_ID).metainfo.xml $(DESTDIR)$(PREFIX)/share/metainfo/$(APP_ID).metainfo.xml
 	install -Dm644 resources/icons/hicolor/scalable/apps/$(APP_ID).svg $(DESTDIR)$(PREFIX)/share/icons/hicolor/scalable/apps/$(APP_ID).svg
 	install -Dm644 resources/icons/hicolor/symbolic/apps/$(APP_ID)-symbolic.svg $(DESTDIR)$(PREFIX)/share/icons/hicolor/symbolic/apps/$(APP_ID)-symbolic.svg
+
+# The exhibit (digit-generator --kiosk under cage on tty1, run by systemd). The unit's paths
+# are written for PREFIX=/usr/local in the source; sed puts in the real PREFIX. systemd reads
+# system units from /usr/local/lib/systemd/system and /usr/lib/systemd/system (for another
+# PREFIX, pass KIOSK_UNITDIR=/etc/systemd/system). An existing key file is never replaced.
+# install-kiosk-files installs only the kiosk's own files (the kiosk test uses it).
+KIOSK_UNITDIR ?= $(PREFIX)/lib/systemd/system
+KIOSK_CONF ?= /etc/digit-generator-kiosk/digit-generator/kiosk.conf
+
+install-kiosk: install
+	$(MAKE) install-kiosk-files
+
+install-kiosk-files:
+	install -Dm755 resources/kiosk/digit-generator-kiosk-session $(DESTDIR)$(PREFIX)/libexec/digit-generator-kiosk-session
+	install -d $(DESTDIR)$(KIOSK_UNITDIR)
+	sed 's|/usr/local/|$(PREFIX)/|g' resources/kiosk/digit-generator-kiosk.service > $(DESTDIR)$(KIOSK_UNITDIR)/digit-generator-kiosk.service
+	chmod 644 $(DESTDIR)$(KIOSK_UNITDIR)/digit-generator-kiosk.service
+	install -Dm644 resources/kiosk/kiosk.conf $(DESTDIR)$(PREFIX)/share/digit-generator/kiosk.conf.example
+	[ -e $(DESTDIR)$(KIOSK_CONF) ] || install -Dm644 resources/kiosk/kiosk.conf $(DESTDIR)$(KIOSK_CONF)
+	@echo "installed $(DESTDIR)$(KIOSK_UNITDIR)/digit-generator-kiosk.service (ExecStart=$(PREFIX)/libexec/digit-generator-kiosk-session $(PREFIX)/bin/digit-generator)"
+
+uninstall-kiosk: uninstall
+	rm -f $(DESTDIR)$(PREFIX)/libexec/digit-generator-kiosk-session $(DESTDIR)$(KIOSK_UNITDIR)/digit-generator-kiosk.service
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/digit-generator $(DESTDIR)$(PREFIX)/bin/digitgen
