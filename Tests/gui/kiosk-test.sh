@@ -720,20 +720,21 @@ if [ $cage_ready = 1 ]; then
         fail "under cage, as user $(as_user id -un), the exhibit starts and reports ready"
     else
         pass "under cage, as user $(as_user id -un), the exhibit starts and reports ready"
-        # grim copies what cage shows. cage 0.1.4's headless output can keep showing an
-        # earlier frame until the app draws again (its output commits fail now and then,
-        # "Basic output test failed"), so the first look is at the first frames, and the
-        # second at a moment when the attract loop draws every frame.
-        wait_for "^trace: layout cells=" 5
-        sleep 1
-        as_user env XDG_RUNTIME_DIR="$CAGE_DIR/run" WAYLAND_DISPLAY=wayland-0 grim "$CAGE_DIR/run/cage-first.png" > "$WORK/grim.log" 2>&1
-        cp "$CAGE_DIR/run/cage-first.png" "$WORK/cage-first.png" 2>/dev/null
-        if [ ! -s "$WORK/cage-first.png" ]; then
-            cp "$WORK/grim.log" "$WORK/detail"; fail "grim captures cage's output"
+        # The first frame is drawn at the output's size: the app's first layout is for a
+        # 1280x720 window (it takes the monitor's size before its first frame; cage
+        # maximizes a window only after that frame). A grim screenshot cannot show it:
+        # cage 0.1.4's headless output, once a surface covers it, tries to scan it out, the
+        # test fails ("Basic output test failed") and the still screen is not composited
+        # again until the app draws again (measured: black for 8 s, then the attract loop
+        # shows). So the first look is the app's own layout, the second a screenshot while
+        # the attract loop draws every frame.
+        wait_for "^trace: layout " 5
+        first_layout=$(grep -m1 "^trace: layout " "$WORK/stderr.$RUN")
+        if echo "$first_layout" | grep -q " window=1280x720 "; then
+            pass "the first frame is laid out for the whole 1280x720 output"
         else
-            check "grim captures cage's 1280x720 output" cage-first.png $SHOT size "$WORK/cage-first.png" 1280 720
-            check "the first frames fill the output (no cage black in the 6-px strips along the edges)" cage-first.png \
-                $SHOT edges "$WORK/cage-first.png" 0,0,0 6
+            echo "first layout: $first_layout" > "$WORK/detail"
+            fail "the first frame is laid out for the whole 1280x720 output"
         fi
         if wait_for "^trace: kiosk mode attract" 10; then
             sleep 1.5

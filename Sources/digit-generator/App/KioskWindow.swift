@@ -29,6 +29,8 @@ final class KioskWindow {
     /// The exhibit or the "back soon" page; its margins move while nobody uses it (burn-in).
     private let stack = Stack()
     private let bottomStack = Stack()
+    /// The pad's directions, the seed and the New button (the hint replaces it while idle).
+    private let bottom = Box(vertical: false, spacing: 24)
     private let outOfOrder = StatusPage(iconName: "weather-few-clouds-symbolic", title: "Back Soon")
     private let overlay = Overlay()
     private var lastDigit = -1
@@ -42,7 +44,10 @@ final class KioskWindow {
         window.setDecorated(false)
         window.setDeletable(false)
         window.addClass("kiosk")
-        // Fullscreen before the first frame: the window is never seen at another size.
+        // Fullscreen before the first frame, and the first frame already at the screen's size:
+        // cage maximizes a window only after its first frame is up, so a window at its own
+        // size would be seen small for a moment.
+        if let size = Display.firstMonitorSize { window.setDefaultSize(width: size.width, height: size.height) }
         window.fullscreen()
 
         visitor.addClass("kiosk-visitor")
@@ -54,7 +59,6 @@ final class KioskWindow {
         canvas.area.setTooltip("")
         canvas.area.setAccessibleLabel("Generated digits: drag to change the handwriting, tap for new handwriting")
         content.append(canvas.area)
-        let bottom = Box(vertical: false, spacing: 24)
         padHint.addClass("kiosk-pad-hint")
         padHint.setXAlign(0)
         padHint.setExpand(horizontal: true)
@@ -82,6 +86,8 @@ final class KioskWindow {
         stack.add(outOfOrder, name: "out-of-order")
         overlay.setChild(stack)
         orbit(elapsed: nil)
+        showAttract(false)
+        outOfOrder.setAccessibleHidden(true)
 
         pinPad.card.setVisible(false)
         overlay.addOverlay(pinPad.card)
@@ -122,6 +128,8 @@ final class KioskWindow {
 
     func showOutOfOrder(_ on: Bool) {
         stack.show(on ? "out-of-order" : "exhibit")
+        content.setAccessibleHidden(on)
+        outOfOrder.setAccessibleHidden(!on)
         window.setClass("out-of-order", on)
         window.setTitle(on ? "\(MainWindow.appName) — back soon" : MainWindow.appName)
     }
@@ -129,6 +137,9 @@ final class KioskWindow {
     /// The attract loop's look: the hint instead of the bottom row, still parts dimmed.
     func showAttract(_ on: Bool) {
         bottomStack.show(on ? "hint" : "controls")
+        // GTK 4.8 keeps a stack's hidden child in the accessibility tree: take it out.
+        hint.setAccessibleHidden(!on)
+        bottom.setAccessibleHidden(on)
         window.setClass("attract", on)
     }
 
@@ -150,7 +161,8 @@ final class KioskWindow {
     /// Where the cells, digit buttons, staff corner and the New button are, for tests.
     func traceLayout() {
         guard trace.enabled else { return }
-        var parts: [String] = []
+        let size = window.size
+        var parts = ["window=\(size.width)x\(size.height)"]
         if let area = canvas.area.surfaceBounds {
             let layout = CanvasLayout(count: ViewSettings.sampleCount, side: 28, width: Double(area.width),
                                       height: Double(area.height), gap: DigitCanvas.gap)

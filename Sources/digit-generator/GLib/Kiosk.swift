@@ -36,6 +36,17 @@ extension Display {
     static func forceDark() {
         adw_style_manager_set_color_scheme(adw_style_manager_get_default(), ADW_COLOR_SCHEME_FORCE_DARK)
     }
+
+    /// The size of the first monitor in logical pixels, once the display knows its outputs.
+    static var firstMonitorSize: (width: Int, height: Int)? {
+        guard let display = gdk_display_get_default(), let monitors = gdk_display_get_monitors(display),
+              g_list_model_get_n_items(monitors) > 0, let item = g_list_model_get_item(monitors, 0) else { return nil }
+        defer { g_object_unref(item) }
+        var rect = GdkRectangle()
+        gdk_monitor_get_geometry(OpaquePointer(item), &rect)
+        guard rect.width > 0, rect.height > 0 else { return nil }
+        return (Int(rect.width), Int(rect.height))
+    }
 }
 
 /// Every input event of a window, seen before any widget (a GtkEventControllerLegacy in the
