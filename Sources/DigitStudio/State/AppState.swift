@@ -30,7 +30,8 @@ public struct AppState: Equatable, Sendable {
     public var handwriting = Handwriting()
     /// The attract loop's frame on screen instead of `shown` (the kiosk, while nobody uses it).
     public var attract: AttractShown?
-    /// Images decoded since start, for the exhibit's health report.
+    /// Images decoded since start and taken up (a stale result leaves the state as it was),
+    /// for the exhibit's health report.
     public var imagesGenerated = 0
     /// Messages waiting to be shown (a toast each); the view reports them shown.
     public var messages: [Message] = []

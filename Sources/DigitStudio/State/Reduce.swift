@@ -216,8 +216,8 @@ enum Reducer {
             viewChanged(&s, &effects)
 
         case .rendered(let lane, let id, let images):
-            s.imagesGenerated += images.count
             guard s.latestQuery[lane] == id else { return }  // stale: a newer query replaced it
+            s.imagesGenerated += images.count
             s.latestQuery[lane] = nil
             received(lane, images, &s, &effects)
         case .renderFailed(let lane, let id, let text):
