@@ -54,38 +54,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log() { echo "gui: $*"; }
+REPORT_PREFIX=gui
+REPORT_VERBOSE=${GUI_VERBOSE:-}
+# shellcheck source=Tests/gui/report.sh
+. "$HERE/report.sh"
 
-# Keeps the named screenshots as artefacts and says what they show.
-keep() {
-    mkdir -p "$ARTIFACTS"
-    for shot in "$@"; do
-        [ -f "$WORK/$shot" ] || continue
-        cp "$WORK/$shot" "$ARTIFACTS/$shot"
-        log "  artefact: $(realpath "$ARTIFACTS/$shot") ($(identify -format '%wx%h' "$WORK/$shot") screenshot)"
-    done
-}
-
-pass() { PASSED=$((PASSED + 1)); log "ok   - $1"; }
-fail() {
-    local what=$1; shift
-    FAILED=$((FAILED + 1)); log "FAIL - $what"
-    [ -f "$WORK/detail" ] && sed 's/^/gui:   /' "$WORK/detail"
-    keep "$@"
-}
-
-# Runs a check whose output goes to $WORK/detail; passes or fails with the given shots.
-check() {
-    local what=$1 shots=$2; shift 2
-    if "$@" > "$WORK/detail" 2>&1; then
-        pass "$what"
-        [ -n "${GUI_VERBOSE:-}" ] && sed 's/^/gui:   /' "$WORK/detail"
-    else
-        # shellcheck disable=SC2086
-        fail "$what" $shots
-    fi
-    rm -f "$WORK/detail"
-}
 
 # --- X server on a free display -------------------------------------------------------
 for n in $(seq 99 -1 60); do

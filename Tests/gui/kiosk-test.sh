@@ -56,7 +56,10 @@ SCREEN_H=800
 DESKTOP=255,0,255
 KIOSK_USER=digitgen-kiosk-test
 
-log() { echo "kiosk: $*"; }
+REPORT_PREFIX=kiosk
+REPORT_VERBOSE=${KIOSK_VERBOSE:-}
+# shellcheck source=Tests/gui/report.sh
+. "$HERE/report.sh"
 
 for tool in Xvfb openbox wmctrl xdotool xprop import convert identify python3 cage grim systemd-analyze; do
     command -v "$tool" >/dev/null || { log "missing tool $tool (make test-deps installs it)"; echo "kiosk: 0 passed, 1 failed"; exit 1; }
@@ -107,36 +110,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Keeps the named screenshots as artefacts and says what they show.
-keep() {
-    mkdir -p "$ARTIFACTS"
-    for shot in "$@"; do
-        [ -f "$WORK/$shot" ] || continue
-        cp "$WORK/$shot" "$ARTIFACTS/$shot"
-        log "  artefact: $(realpath "$ARTIFACTS/$shot") ($(identify -format '%wx%h' "$WORK/$shot") screenshot)"
-    done
-}
-
-pass() { PASSED=$((PASSED + 1)); log "ok   - $1"; }
-fail() {
-    local what=$1; shift
-    FAILED=$((FAILED + 1)); log "FAIL - $what"
-    [ -f "$WORK/detail" ] && sed 's/^/kiosk:   /' "$WORK/detail"
-    keep "$@"
-}
-
-# check WHAT SHOTS COMMAND...: passes when COMMAND succeeds (its output goes to the detail).
-check() {
-    local what=$1 shots=$2; shift 2
-    if "$@" > "$WORK/detail" 2>&1; then
-        pass "$what"
-        [ -n "${KIOSK_VERBOSE:-}" ] && sed 's/^/kiosk:   /' "$WORK/detail"
-    else
-        # shellcheck disable=SC2086
-        fail "$what" $shots
-    fi
-    rm -f "$WORK/detail"
-}
 
 # a11y WHAT SHOTS ARGS...: check through kiosk_a11y.py; skips without python3-pyatspi.
 a11y() {

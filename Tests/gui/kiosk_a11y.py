@@ -51,17 +51,25 @@ def description():
     return 0
 
 
-def text(wanted, role=None):
-    app = find_app()
-    if app is None:
-        return 1
+def named(app, needle, role=None):
+    """The shown nodes (of `role`, if given) whose name or description contains `needle`
+    (case-insensitive), with the matching text."""
     for node in walk(app):
         if role is not None and node.getRoleName() != role:
             continue
         for value in (node.name, node.description):
-            if value and wanted.lower() in value.lower():
-                print("found: %s" % value)
-                return 0
+            if value and needle.lower() in value.lower():
+                yield node, value
+                break
+
+
+def text(wanted, role=None):
+    app = find_app()
+    if app is None:
+        return 1
+    for _, value in named(app, wanted, role):
+        print("found: %s" % value)
+        return 0
     print("no shown node's name or description contains %r" % wanted)
     return 1
 
@@ -70,13 +78,9 @@ def absent(unwanted, role=None):
     app = find_app()
     if app is None:
         return 1
-    for node in walk(app):
-        if role is not None and node.getRoleName() != role:
-            continue
-        for value in (node.name, node.description):
-            if value and unwanted.lower() in value.lower():
-                print("shown: %s (%s)" % (value, node.getRoleName()))
-                return 1
+    for node, value in named(app, unwanted, role):
+        print("shown: %s (%s)" % (value, node.getRoleName()))
+        return 1
     print("no shown node names %r" % unwanted)
     return 0
 
