@@ -16,20 +16,9 @@ if [ $# -lt 1 ] || [ ! -x "$1" ]; then
     exit 2
 fi
 
-# One private session bus for the whole test (GApplication registers on it). The bus
-# daemon's own chatter (activations, fd limits) is dropped from the log.
-# A private XDG_RUNTIME_DIR too: the accessibility bus that the session starts puts its socket
-# there, else at ~/.cache/at-spi/bus, a path shared with other sessions, whose bus removes it
-# when it ends (GTK then prints "Unable to connect to the accessibility bus" as a CRITICAL).
-if [ -z "${GUI_TEST_IN_DBUS:-}" ]; then
-    RUNTIME=$(mktemp -d)
-    chmod 700 "$RUNTIME"
-    GUI_TEST_IN_DBUS=1 XDG_RUNTIME_DIR="$RUNTIME" dbus-run-session -- bash "$0" "$@" \
-        2> >(grep -v -E '^(dbus-daemon|SpiRegistry)' >&2) | grep --line-buffered -v '^SpiRegistry'
-    status=${PIPESTATUS[0]}
-    rm -rf "$RUNTIME"
-    exit "$status"
-fi
+# One private session bus and runtime directory for the whole run.
+# shellcheck source=Tests/gui/private-session.sh
+. "$(dirname "$0")/private-session.sh" "$@"
 
 BIN=$(realpath "$1")
 WEIGHTS=${2:-${DIGITGEN_TEST_WEIGHTS:-}}

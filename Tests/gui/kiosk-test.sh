@@ -21,17 +21,9 @@ if [ $# -lt 1 ] || [ ! -x "$1" ]; then
     exit 2
 fi
 
-# One private session bus (GApplication and the accessibility bus) and runtime directory
-# for the whole test, as in gui-test.sh.
-if [ -z "${KIOSK_TEST_IN_DBUS:-}" ]; then
-    RUNTIME=$(mktemp -d)
-    chmod 700 "$RUNTIME"
-    KIOSK_TEST_IN_DBUS=1 XDG_RUNTIME_DIR="$RUNTIME" dbus-run-session -- bash "$0" "$@" \
-        2> >(grep -v -E '^(dbus-daemon|SpiRegistry)' >&2) | grep --line-buffered -v '^SpiRegistry'
-    status=${PIPESTATUS[0]}
-    rm -rf "$RUNTIME"
-    exit "$status"
-fi
+# One private session bus and runtime directory for the whole run.
+# shellcheck source=Tests/gui/private-session.sh
+. "$(dirname "$0")/private-session.sh" "$@"
 
 BIN=$(realpath "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)

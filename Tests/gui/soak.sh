@@ -11,15 +11,9 @@
 # note, when no position can be found. SOAK_LIMIT_MB=N makes the exit status 1 when the
 # growth per 100,000 events is above N MB. Needs Xvfb, xdotool, python3, dbus-run-session.
 set -u
-if [ -z "${SOAK_IN_DBUS:-}" ]; then
-    RUNTIME=$(mktemp -d)
-    chmod 700 "$RUNTIME"
-    SOAK_IN_DBUS=1 XDG_RUNTIME_DIR="$RUNTIME" dbus-run-session -- bash "$0" "$@" \
-        2> >(grep -v -E '^(dbus-daemon|SpiRegistry)' >&2)
-    status=$?
-    rm -rf "$RUNTIME"
-    exit "$status"
-fi
+# One private session bus and runtime directory for the whole run.
+# shellcheck source=Tests/gui/private-session.sh
+. "$(dirname "$0")/private-session.sh" "$@"
 
 EVENTS=${1:?usage: soak.sh EVENTS [BINARY]}
 BIN=$(realpath "${2:-.build/release/digit-generator}")
