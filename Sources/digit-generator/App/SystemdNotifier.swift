@@ -17,8 +17,6 @@ enum SystemdNotifier {
         WatchdogSchedule.pingInterval(watchdogUSec: ProcessInfo.processInfo.environment["WATCHDOG_USEC"])
     }
 
-    static var underSystemd: Bool { ProcessInfo.processInfo.environment["NOTIFY_SOCKET"] != nil }
-
     @discardableResult
     static func ready(status: String) -> Bool { send("READY=1\nSTATUS=\(status)") }
 

@@ -116,9 +116,6 @@ extension Widget {
         gtk_widget_set_margin_start(widget, Int32(start)); gtk_widget_set_margin_top(widget, Int32(top))
         gtk_widget_set_margin_end(widget, Int32(end)); gtk_widget_set_margin_bottom(widget, Int32(bottom))
     }
-
-    /// The widget's width in pixels (0 before it is laid out).
-    var allocatedWidth: Int { Int(gtk_widget_get_width(widget)) }
 }
 
 /// Widgets stacked over a main child (the attract hint, the PIN pad, the staff corner).
