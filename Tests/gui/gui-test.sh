@@ -50,18 +50,9 @@ REPORT_VERBOSE=${GUI_VERBOSE:-}
 
 
 # --- X server on a free display -------------------------------------------------------
-for n in $(seq 99 -1 60); do
-    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
-    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
-    XVFB_PID=$!
-    for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
-    if kill -0 "$XVFB_PID" 2>/dev/null && [ -e "/tmp/.X11-unix/X$n" ]; then
-        export DISPLAY=":$n"
-        break
-    fi
-    XVFB_PID=
-done
-if [ -z "$XVFB_PID" ]; then
+# shellcheck source=Tests/gui/xvfb.sh
+. "$HERE/xvfb.sh"
+if ! start_xvfb 99 1280x800 "$WORK/xvfb.log"; then
     log "FAIL - no free X display for Xvfb"; echo "gui: 0 passed, 1 failed"; exit 1
 fi
 export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1

@@ -17,15 +17,8 @@
 # or did not leave with status 0 on Ctrl+Alt+Shift+Q at the end. KIOSK_SOAK_STDERR=FILE keeps
 # the app's stderr. Needs Xvfb, openbox, xdotool, python3, dbus-run-session.
 set -u
-if [ -z "${KIOSK_SOAK_IN_DBUS:-}" ]; then
-    RUNTIME=$(mktemp -d)
-    chmod 700 "$RUNTIME"
-    KIOSK_SOAK_IN_DBUS=1 XDG_RUNTIME_DIR="$RUNTIME" dbus-run-session -- bash "$0" "$@" \
-        2> >(grep -v -E '^(dbus-daemon|SpiRegistry)' >&2)
-    status=$?
-    rm -rf "$RUNTIME"
-    exit "$status"
-fi
+# shellcheck source=Tests/gui/private-session.sh
+. "$(dirname "$0")/private-session.sh" "$@"
 
 MINUTES=${1:?usage: kiosk-soak.sh MINUTES [BINARY]}
 BIN=$(realpath "${2:-.build/release/digit-generator}")
@@ -45,15 +38,9 @@ cleanup() {
 trap cleanup EXIT
 log() { echo "soak: $*"; }
 
-for n in $(seq 96 -1 60); do
-    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
-    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
-    XVFB_PID=$!
-    for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
-    if kill -0 "$XVFB_PID" 2>/dev/null && [ -e "/tmp/.X11-unix/X$n" ]; then export DISPLAY=":$n"; break; fi
-    XVFB_PID=
-done
-[ -n "$XVFB_PID" ] || { log "no free X display"; exit 1; }
+# shellcheck source=Tests/gui/xvfb.sh
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb 96 1280x800 "$WORK/xvfb.log" || { log "no free X display"; exit 1; }
 mkdir -p "$WORK/openbox-config" "$WORK/config"
 XDG_CONFIG_HOME="$WORK/openbox-config" openbox --sm-disable >"$WORK/openbox.log" 2>&1 &
 WM_PID=$!

@@ -117,18 +117,9 @@ a11y() {
 }
 
 # --- X server with a window manager -----------------------------------------------------
-for n in $(seq 97 -1 60); do
-    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
-    Xvfb ":$n" -screen 0 "${SCREEN_W}x${SCREEN_H}x24" -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
-    XVFB_PID=$!
-    for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
-    if kill -0 "$XVFB_PID" 2>/dev/null && [ -e "/tmp/.X11-unix/X$n" ]; then
-        export DISPLAY=":$n"
-        break
-    fi
-    XVFB_PID=
-done
-if [ -z "$XVFB_PID" ]; then
+# shellcheck source=Tests/gui/xvfb.sh
+. "$HERE/xvfb.sh"
+if ! start_xvfb 97 "${SCREEN_W}x${SCREEN_H}" "$WORK/xvfb.log"; then
     log "FAIL - no free X display for Xvfb"; echo "kiosk: 0 passed, 1 failed"; exit 1
 fi
 # The desktop is magenta, so that any of it left visible shows in a screenshot.

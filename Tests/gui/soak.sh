@@ -28,15 +28,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for n in $(seq 98 -1 60); do
-    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
-    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 &
-    XVFB_PID=$!
-    for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
-    if kill -0 "$XVFB_PID" 2>/dev/null && [ -e "/tmp/.X11-unix/X$n" ]; then export DISPLAY=":$n"; break; fi
-    XVFB_PID=
-done
-[ -n "$XVFB_PID" ] || { echo "soak: no free X display"; exit 1; }
+# shellcheck source=Tests/gui/xvfb.sh
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb 98 1280x800 "$WORK/xvfb.log" || { echo "soak: no free X display"; exit 1; }
 export GDK_BACKEND=x11 GSK_RENDERER=cairo
 unset GTK_THEME DIGITGEN_TRACE
 
