@@ -43,6 +43,53 @@ final class AdamTests: XCTestCase {
         }
     }
 
+    /// Every C path of the update (AVX-512, AVX2, portable) gives the bits of the update
+    /// written out here in Float, operation by operation, on a size that leaves a scalar tail,
+    /// with zero gradients, tiny and large ones, and weight decay.
+    func testEveryKernelPathGivesTheSameBitsAsTheFloatUpdate() {
+        let count = 16 * 37 + 11
+        var rng = Xoshiro256(seed: 21)
+        func values(_ scale: Double) -> [Float] {
+            (0..<count).map { i in i % 7 == 0 ? 0 : Float((rng.nextDouble() * 2 - 1) * scale * (i % 3 == 0 ? 1e-6 : 1)) }
+        }
+        let p0 = values(1), m0 = values(1e-2), v0 = values(1e-4).map(abs), grads = (0..<3).map { _ in values(10) }
+        func floatReference(step: Int, lr: Double, weightDecay: Double, p: inout [Float], m: inout [Float], v: inout [Float], g: [Float]) {
+            let bc1 = 1 - pow(0.9, Double(step)), bc2 = 1 - pow(0.999, Double(step))
+            let stepSize = Float(-(lr / bc1)), bc2Sqrt = Float(bc2.squareRoot()), w1 = Float(1 - 0.9)
+            let b2 = Float(0.999), w2 = Float(1 - 0.999), eps = Float(1e-8), decay = Float(1 - lr * weightDecay)
+            for i in 0..<count {
+                let gi = g[i]
+                let mi = m[i] + w1 * (gi - m[i])
+                let vi = v[i] * b2 + w2 * gi * gi
+                m[i] = mi
+                v[i] = vi
+                p[i] = p[i] * decay + stepSize * mi / (vi.squareRoot() / bc2Sqrt + eps)
+            }
+        }
+        let kernels = DecoderKernel.supported.filter { $0 != .blas }
+        XCTAssertTrue(kernels.contains(.scalar))
+        for kernel in kernels {
+            for weightDecay in [0.0, 0.05] {
+                let specs: [(name: String, shape: [Int])] = [("w", [count])]
+                let params = ParameterStore(specs: specs), gradients = ParameterStore(specs: specs)
+                params.set("w", p0)
+                let adam = Adam(like: params)
+                adam.kernel = kernel
+                adam.m.set("w", m0)
+                adam.v.set("w", v0)
+                var p = p0, m = m0, v = v0
+                for (s, g) in grads.enumerated() {
+                    gradients.set("w", g)
+                    adam.update(parameters: params, gradients: gradients, lr: 3e-3, weightDecay: weightDecay)
+                    floatReference(step: s + 1, lr: 3e-3, weightDecay: weightDecay, p: &p, m: &m, v: &v, g: g)
+                }
+                XCTAssertEqual(params.values("w").map(\.bitPattern), p.map(\.bitPattern), "\(kernel) p, weight decay \(weightDecay)")
+                XCTAssertEqual(adam.m.values("w").map(\.bitPattern), m.map(\.bitPattern), "\(kernel) m")
+                XCTAssertEqual(adam.v.values("w").map(\.bitPattern), v.map(\.bitPattern), "\(kernel) v")
+            }
+        }
+    }
+
     func testFirstStepMovesByLearningRate() {
         let specs: [(name: String, shape: [Int])] = [("w", [3])]
         let params = ParameterStore(specs: specs), grads = ParameterStore(specs: specs)

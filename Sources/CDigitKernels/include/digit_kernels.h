@@ -70,6 +70,27 @@ void dk_decode(int kernel, const dk_decoder_pack *pack, const float *x, int batc
 /* x = 1 / (1 + exp(-x)) in place, with the given kernel's vector code. */
 void dk_sigmoid(int kernel, float *x, size_t count);
 
+/*
+ * Adam's constants for one step (see Sources/DigitCore/Training/Adam.swift):
+ *   m = m + w1 (g - m);  v = v b2 + w2 g g;  p = p decay + step_size m / (sqrt(v) / bc2_sqrt + eps)
+ * with w1 = 1 - beta1, w2 = 1 - beta2, step_size = -lr / (1 - beta1^t),
+ * bc2_sqrt = sqrt(1 - beta2^t), decay = 1 - lr weight_decay (1 for Adam).
+ */
+typedef struct dk_adam_constants {
+    float step_size, bc2_sqrt, w1, b2, w2, eps, decay;
+} dk_adam_constants;
+
+/* One Adam step on `count` parameters p with gradients g and moments m, v, with `kernel`'s
+ * code (an unsupported kernel runs the portable one). Every path gives the same bits. */
+void dk_adam_update(int kernel, float *p, const float *g, float *m, float *v, size_t count,
+                    const dk_adam_constants *c);
+
+/* The calling thread's floating-point control word (MXCSR on x86, FPCR on ARM64), setting it,
+ * and the same word with denormals flushed to zero (fpmode.c). */
+unsigned dk_fp_mode(void);
+void dk_set_fp_mode(unsigned mode);
+unsigned dk_fp_mode_flushing(unsigned mode);
+
 #ifdef __cplusplus
 }
 #endif

@@ -52,7 +52,12 @@ public final class ClassifierTrainer {
     }
 
     /// Trains all epochs; `epochEnded` is called after each. `stop` is checked between batches.
+    /// Runs with denormals flushed to zero (`DenormalFlushing`).
     public func run(stop: StopFlag? = nil, epochEnded: (EpochResult) -> Void = { _ in }) throws {
+        try DenormalFlushing.run { try runEpochs(stop: stop, epochEnded: epochEnded) }
+    }
+
+    private func runEpochs(stop: StopFlag?, epochEnded: (EpochResult) -> Void) throws {
         let bs = recipe.batchSize, p = data.pixelsPerImage
         let side = Int(Double(p).squareRoot().rounded())
         let batches = (data.count + bs - 1) / bs

@@ -1,3 +1,4 @@
+import CDigitKernels
 import Foundation
 
 /// Adam (Kingma & Ba 2015) as torch.optim.Adam computes it on CPU (single-tensor path,
@@ -9,8 +10,8 @@ import Foundation
 ///     denom = sqrt(v) / sqrt(1 - beta2^t) + eps
 ///     p = p - step_size m / denom
 ///
-/// The moments live in two stores with the parameters' layout; a step is one loop over
-/// the flat buffers.
+/// The moments live in two stores with the parameters' layout; a step is one pass over
+/// the flat buffers, in C (`dk_adam_update`, vectorised for AVX-512 and AVX2).
 public final class Adam {
     public let m: ParameterStore
     public let v: ParameterStore
@@ -46,52 +47,24 @@ public final class Adam {
         let t = Double(step)
         let biasCorrection1 = 1 - pow(beta1, t)
         let biasCorrection2 = 1 - pow(beta2, t)
-        let c = Constants(stepSize: Float(-(lr / biasCorrection1)), bc2Sqrt: Float(biasCorrection2.squareRoot()),
-                          w1: Float(1 - beta1), b2: Float(beta2), w2: Float(1 - beta2), eps: Float(epsilon),
-                          decay: Float(1 - lr * weightDecay))
+        let c = dk_adam_constants(step_size: Float(-(lr / biasCorrection1)), bc2_sqrt: Float(biasCorrection2.squareRoot()),
+                                  w1: Float(1 - beta1), b2: Float(beta2), w2: Float(1 - beta2), eps: Float(epsilon),
+                                  decay: Float(1 - lr * weightDecay))
         let p = parameters.data + span.lowerBound, g = gradients.data + span.lowerBound
         let m = m.data + span.lowerBound, v = v.data + span.lowerBound
         let n = span.count
-        let parts = n >= 100_000 ? threads : 1
+        let parts = n >= 100_000 ? threads : 1, kernel = kernel.cKernel
         Parallel.forEachPart(parts) { part in
-            // Blocks of 8-aligned size so every part but the last runs whole vectors.
+            // Blocks of 16 elements, so every part but the last runs whole vectors.
             let r = ParallelLinear.range(part: part, parts: parts, of: n)
-            Adam.update(p + r.lowerBound, g + r.lowerBound, m + r.lowerBound, v + r.lowerBound, count: r.count, c)
+            var constants = c
+            dk_adam_update(kernel, p + r.lowerBound, g + r.lowerBound, m + r.lowerBound, v + r.lowerBound, r.count, &constants)
         }
         parameters.markChanged()
     }
 
-    struct Constants {
-        let stepSize, bc2Sqrt, w1, b2, w2, eps, decay: Float
-    }
-
-    /// The update on one block, 8 lanes at a time; the vector and scalar paths perform the
-    /// same Float operations in the same order, so results do not depend on the blocking.
-    @inline(__always)
-    static func update(_ p: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>,
-                       _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
-                       count: Int, _ c: Constants) {
-        typealias V = VectorMath.V
-        var i = 0
-        while i + 8 <= count {
-            let gi = VectorMath.load(g + i)
-            let m0 = VectorMath.load(m + i)
-            let mi = m0 + c.w1 * (gi - m0)
-            let vi = VectorMath.load(v + i) * c.b2 + c.w2 * gi * gi
-            VectorMath.store(mi, m + i)
-            VectorMath.store(vi, v + i)
-            let denom = VectorMath.squareRoot(vi) / c.bc2Sqrt + c.eps
-            VectorMath.store(VectorMath.load(p + i) * c.decay + c.stepSize * mi / denom, p + i)
-            i += 8
-        }
-        while i < count {
-            let gi = g[i]
-            let mi = m[i] + c.w1 * (gi - m[i])
-            let vi = v[i] * c.b2 + c.w2 * gi * gi
-            m[i] = mi
-            v[i] = vi
-            p[i] = p[i] * c.decay + c.stepSize * mi / (vi.squareRoot() / c.bc2Sqrt + c.eps)
-            i += 1
-        }
-    }
+    /// The C path of the update (`CDigitKernels/adam.c`): the best one this CPU runs, or the
+    /// one `DIGITGEN_KERNEL` forces (`blas` forces no Adam path: it runs the best). Every path
+    /// gives the same bits; the tests run each.
+    var kernel: DecoderKernel = DecoderKernel.forced ?? .bestFused
 }

@@ -136,10 +136,20 @@ public final class Trainer {
     /// Trains until all epochs are done or `stop` is requested. After each epoch, and when
     /// stopped, writes a checkpoint to `checkpointPath` (atomically). `progress` is called
     /// after every batch, `epochEnded` after every epoch (after its checkpoint).
+    /// Runs with denormals flushed to zero (`DenormalFlushing`).
     public func run(checkpointPath: String? = nil, checkpointMetadata: [String: String] = [:],
                     stop: StopFlag? = nil,
                     progress: (TrainingProgress) -> Void = { _ in },
                     epochEnded: (EpochRecord) -> Void = { _ in }) throws -> Outcome {
+        try DenormalFlushing.run {
+            try runEpochs(checkpointPath: checkpointPath, checkpointMetadata: checkpointMetadata, stop: stop,
+                          progress: progress, epochEnded: epochEnded)
+        }
+    }
+
+    private func runEpochs(checkpointPath: String?, checkpointMetadata: [String: String], stop: StopFlag?,
+                           progress: (TrainingProgress) -> Void,
+                           epochEnded: (EpochRecord) -> Void) throws -> Outcome {
         let nb = batchesPerEpoch
         let bs = recipe.batchSize
         let p = data.pixelsPerImage

@@ -1,0 +1,35 @@
+import XCTest
+@testable import DigitCore
+
+/// Training flushes denormals to zero on its own thread and on every worker of a parallel
+/// loop, and leaves the threads' modes as they were.
+final class DenormalFlushingTests: XCTestCase {
+    /// 1e-30 * 1e-10 = 1e-40, a denormal; flushed, it is 0.
+    @inline(never)
+    static func product(_ a: Float, _ b: Float) -> Float { a * b }
+
+    func testFlushingReachesEveryPartAndIsUndone() {
+        let tiny = DenormalFlushingTests.product(1e-30, 1e-10)
+        XCTAssertNotEqual(tiny, 0, "without flushing 1e-40 is a denormal")
+        XCTAssertTrue(tiny.isSubnormal)
+        let parts = 4
+        var flushed = [Float](repeating: -1, count: parts), plain = flushed
+        flushed.withUnsafeMutableBufferPointer { out in
+            let o = out.baseAddress!
+            DenormalFlushing.run {
+                XCTAssertEqual(DenormalFlushingTests.product(1e-30, 1e-10), 0)
+                // A denormal input is read as zero too: 1e-40 * 1e30 would be 1e-10.
+                XCTAssertEqual(DenormalFlushingTests.product(tiny, 1e30), 0)
+                Parallel.forEachPart(parts) { part in o[part] = DenormalFlushingTests.product(1e-30, 1e-10) }
+            }
+        }
+        XCTAssertEqual(flushed, [0, 0, 0, 0])
+        // Afterwards, on this thread and on the workers, denormals are back.
+        XCTAssertEqual(DenormalFlushingTests.product(1e-30, 1e-10), tiny)
+        plain.withUnsafeMutableBufferPointer { out in
+            let o = out.baseAddress!
+            Parallel.forEachPart(parts) { part in o[part] = DenormalFlushingTests.product(1e-30, 1e-10) }
+        }
+        XCTAssertEqual(plain, [Float](repeating: tiny, count: parts))
+    }
+}
