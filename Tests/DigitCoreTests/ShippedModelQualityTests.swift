@@ -51,14 +51,14 @@ final class ShippedModelQualityTests: XCTestCase {
         XCTAssertEqual(meta["quality_classifier"], Resources.classifierFileName)
     }
 
-    /// Test -ELBO of the 850-epoch weights: 94.00 nats (`digitgen eval`, five noise draws; one
-    /// here). Issue 12 asks for 93.7, which these weights miss by 0.3 nats (docs/MODEL.md); the
-    /// bound guards the measured figure, and the recorded one is checked too.
+    /// Test -ELBO of the shipped 1,700-epoch weights: 93.50 nats (`digitgen eval`, five noise
+    /// draws; one here, 93.48): issue 12's target of 93.7 is met, and the recorded figure is
+    /// the measured one.
     func testNegativeELBOIsTheMeasuredFigure() throws {
         let (model, _, test) = try shipped()
         let elbo = try Evaluator(model: model, threads: 2).negativeELBO(test, draws: 1, seed: 0)
         print(String(format: "shipped weights, test -ELBO (1 draw): %.3f nats", elbo.total))
-        XCTAssertLessThanOrEqual(elbo.total, 94.2)
+        XCTAssertLessThanOrEqual(elbo.total, 93.7)
         XCTAssertEqual(elbo.total, try XCTUnwrap(model.metadata["eval_negative_elbo"].flatMap(Double.init)), accuracy: 0.1)
     }
 }

@@ -61,9 +61,9 @@ public struct AppState: Equatable, Sendable {
     }
 
     /// The first launch ever: the digit 3 with the seed, among 0-999, whose weakest of five
-    /// samples the shipped evaluation classifier reads as 3 most confidently (43 for the 850-epoch weights at their default temperature 0.9, judged by the CNN: every
+    /// samples the shipped evaluation classifier reads as 3 most confidently (703 for the 1,700-epoch weights at their default temperature 0.9, judged by the CNN: every
     /// sample above 0.99999 with the shipped weights; `testWelcomeViewIsClean` checks it).
-    public static let welcomeView = ViewSettings(digit: 3, seed: 43)
+    public static let welcomeView = ViewSettings(digit: 3, seed: 703)
 
     /// The welcome view for a model: `welcomeView` at the weights' default temperature.
     public static func welcomeView(for info: ModelInfo) -> ViewSettings {
