@@ -7,18 +7,13 @@
 #
 #   bash Tests/gui/trace-drag.sh .build/release/digit-generator [WEIGHTS] [STEPS]
 set -u
-if [ -z "${TRACE_IN_DBUS:-}" ]; then
-    TRACE_IN_DBUS=1 dbus-run-session -- bash "$0" "$@" 2> >(grep -v -E "^(dbus-daemon|SpiRegistry)" >&2) | grep -v SpiRegistry
-    exit "${PIPESTATUS[0]}"
-fi
+# shellcheck source=Tests/gui/private-session.sh
+. "$(dirname "$0")/private-session.sh" "$@"
 BIN=$(realpath "$1"); WEIGHTS=${2:-}; STEPS=${3:-300}
 WORK=$(mktemp -d)
-for n in $(seq 99 -1 60); do
-    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
-    Xvfb ":$n" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & XVFB_PID=$!
-    for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
-    export DISPLAY=":$n"; break
-done
+# shellcheck source=Tests/gui/xvfb.sh
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb 99 1280x800 "$WORK/xvfb.log" || { echo "trace-drag: no free X display"; exit 1; }
 trap 'kill $XVFB_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1 XDG_STATE_HOME="$WORK/state"
 ARGS=(); [ -n "$WEIGHTS" ] && ARGS=(--weights "$WEIGHTS")
