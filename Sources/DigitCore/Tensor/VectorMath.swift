@@ -1,7 +1,3 @@
-#if arch(x86_64)
-import _Builtin_intrinsics.intel
-#endif
-
 /// Vectorised elementwise maths for training, evaluation and inference, which evaluate
 /// exp on every pixel of every image (47 million times an epoch): glibc's scalar expf
 /// would cost more than all the matrix products together.
@@ -31,19 +27,6 @@ enum VectorMath {
         let nBits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
         let scale = unsafeBitCast((nBits &+ 127) &<< 23, to: V.self)
         return p * scale
-    }
-
-    /// Lane-wise square root. Swift's `squareRoot()` on SIMD types becomes eight calls
-    /// guarded for errno; SSE's sqrtps is exact (IEEE) and four lanes at a time.
-    @inline(__always)
-    static func squareRoot(_ v: V) -> V {
-        #if arch(x86_64)
-        let lo: SIMD4<Float> = _mm_sqrt_ps(v.lowHalf)
-        let hi: SIMD4<Float> = _mm_sqrt_ps(v.highHalf)
-        return V(lowHalf: lo, highHalf: hi)
-        #else
-        return v.squareRoot()
-        #endif
     }
 
     /// x = max(x, 0) in place, as `Activation.relu` but without a branch per element
