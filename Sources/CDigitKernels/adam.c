@@ -13,13 +13,14 @@
 #include "digit_kernels.h"
 
 #include <math.h>
+#include <stddef.h>
 
 #pragma STDC FP_CONTRACT OFF
 
-static void scalar_adam(float *p, const float *g, float *m, float *v, size_t count,
+static void scalar_adam(float *p, const float *g, const float *g2, float *m, float *v, size_t count,
                         const dk_adam_constants *c) {
     for (size_t i = 0; i < count; i++) {
-        const float gi = g[i];
+        const float gi = g2 ? g[i] + g2[i] : g[i];
         const float mi = m[i] + c->w1 * (gi - m[i]);
         const float vi = v[i] * c->b2 + c->w2 * gi * gi;
         m[i] = mi;
@@ -33,13 +34,14 @@ static void scalar_adam(float *p, const float *g, float *m, float *v, size_t cou
 #include <immintrin.h>
 
 #define ADAM_VECTOR(NAME, TARGET, VF, VW, LOAD, STORE, SET1, ADD, SUB, MUL, DIV, SQRT)            \
-    __attribute__((target(TARGET))) static void NAME(float *p, const float *g, float *m, float *v, \
-                                                     size_t count, const dk_adam_constants *c) {  \
+    __attribute__((target(TARGET))) static void NAME(float *p, const float *g, const float *g2,    \
+                                                     float *m, float *v, size_t count,            \
+                                                     const dk_adam_constants *c) {                \
         const VF w1 = SET1(c->w1), b2 = SET1(c->b2), w2 = SET1(c->w2), bc2 = SET1(c->bc2_sqrt);  \
         const VF eps = SET1(c->eps), decay = SET1(c->decay), step = SET1(c->step_size);           \
         size_t i = 0;                                                                              \
         for (; i + VW <= count; i += VW) {                                                         \
-            const VF gi = LOAD(g + i), m0 = LOAD(m + i);                                           \
+            const VF gi = g2 ? ADD(LOAD(g + i), LOAD(g2 + i)) : LOAD(g + i), m0 = LOAD(m + i);     \
             const VF mi = ADD(m0, MUL(w1, SUB(gi, m0)));                                           \
             const VF vi = ADD(MUL(LOAD(v + i), b2), MUL(MUL(w2, gi), gi));                         \
             STORE(m + i, mi);                                                                      \
@@ -47,7 +49,7 @@ static void scalar_adam(float *p, const float *g, float *m, float *v, size_t cou
             const VF denom = ADD(DIV(SQRT(vi), bc2), eps);                                         \
             STORE(p + i, ADD(MUL(LOAD(p + i), decay), DIV(MUL(step, mi), denom)));                 \
         }                                                                                          \
-        scalar_adam(p + i, g + i, m + i, v + i, count - i, c);                                     \
+        scalar_adam(p + i, g + i, g2 ? g2 + i : NULL, m + i, v + i, count - i, c);                \
     }
 
 ADAM_VECTOR(avx2_adam, "avx2", __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps,
@@ -56,11 +58,11 @@ ADAM_VECTOR(avx512_adam, "avx512f", __m512, 16, _mm512_loadu_ps, _mm512_storeu_p
             _mm512_add_ps, _mm512_sub_ps, _mm512_mul_ps, _mm512_div_ps, _mm512_sqrt_ps)
 #endif
 
-void dk_adam_update(int kernel, float *p, const float *g, float *m, float *v, size_t count,
+void dk_adam_update(int kernel, float *p, const float *g, const float *g2, float *m, float *v, size_t count,
                     const dk_adam_constants *c) {
 #if defined(__x86_64__) || defined(__i386__)
-    if (kernel == DK_KERNEL_AVX512 && dk_kernel_supported(kernel)) { avx512_adam(p, g, m, v, count, c); return; }
-    if (kernel == DK_KERNEL_AVX2 && dk_kernel_supported(kernel)) { avx2_adam(p, g, m, v, count, c); return; }
+    if (kernel == DK_KERNEL_AVX512 && dk_kernel_supported(kernel)) { avx512_adam(p, g, g2, m, v, count, c); return; }
+    if (kernel == DK_KERNEL_AVX2 && dk_kernel_supported(kernel)) { avx2_adam(p, g, g2, m, v, count, c); return; }
 #endif
-    scalar_adam(p, g, m, v, count, c);
+    scalar_adam(p, g, g2, m, v, count, c);
 }

@@ -21,7 +21,7 @@ final class TrainerTests: XCTestCase {
         return dir.appendingPathComponent(name).path
     }
 
-    func assertSameState(_ a: Trainer, _ b: Trainer, file: StaticString = #filePath, line: UInt = #line) {
+    static func assertSameState(_ a: Trainer, _ b: Trainer, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertTrue(Array(a.model.parameters.buffer) == Array(b.model.parameters.buffer), "parameters differ", file: file, line: line)
         XCTAssertTrue(Array(a.adam.m.buffer) == Array(b.adam.m.buffer), "Adam m differs", file: file, line: line)
         XCTAssertTrue(Array(a.adam.v.buffer) == Array(b.adam.v.buffer), "Adam v differs", file: file, line: line)
@@ -44,7 +44,7 @@ final class TrainerTests: XCTestCase {
         let resumed = try Checkpoint.restore(path: path, data: data, test: test)
         XCTAssertEqual(resumed.epochsDone, 1)
         XCTAssertEqual(try resumed.run(checkpointPath: path), .finished)
-        assertSameState(full, resumed)
+        Self.assertSameState(full, resumed)
     }
 
     func testResumeMidEpochIsBitIdentical() throws {
@@ -63,7 +63,7 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(resumed.epochsDone, 1)
         XCTAssertEqual(resumed.batchesDone, 3)
         _ = try resumed.run()
-        assertSameState(full, resumed)
+        Self.assertSameState(full, resumed)
     }
 
     /// What Ctrl-C does in `digitgen train`: the flag is set while a batch runs; the trainer
@@ -95,7 +95,7 @@ final class TrainerTests: XCTestCase {
         let a = try Trainer(recipe: recipe, data: data), b = try Trainer(recipe: recipe, data: data)
         _ = try a.run()
         _ = try b.run()
-        assertSameState(a, b)
+        Self.assertSameState(a, b)
     }
 
     func testScheduleHooks() {

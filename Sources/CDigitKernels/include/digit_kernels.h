@@ -67,6 +67,43 @@ size_t dk_decode_scratch_bytes(const dk_decoder_pack *pack);
 void dk_decode(int kernel, const dk_decoder_pack *pack, const float *x, int batch,
                float *out, float *hidden_out, int apply_sigmoid, void *scratch);
 
+/*
+ * The encoder's fc1 on sparse inputs (encoder.c). The pack holds fc1's weights transposed and
+ * padded for the kernels:
+ *   w1t (xin, hidden_pad)   fc1.weight transposed: an input's weights are one contiguous row;
+ *                           hidden padded with zero columns to a multiple of DK_FC1_CHUNK
+ *   b1  (hidden_pad)        fc1.bias, zero padded
+ */
+#define DK_FC1_CHUNK 80
+#define DK_FC1_GROUP 5
+typedef struct dk_encoder_pack {
+    int xin, hidden, hidden_pad;
+    float *w1t, *b1;
+} dk_encoder_pack;
+
+dk_encoder_pack *dk_encoder_pack_create(int xin, int hidden);
+void dk_encoder_pack_free(dk_encoder_pack *pack);
+/* Packs fc1 (w1: hidden x xin, b1: hidden), PyTorch layout. */
+void dk_encoder_pack_fill(dk_encoder_pack *pack, const float *w1, const float *b1);
+/* Bytes of scratch one dk_encoder_fc1 or dk_encoder_fc1_gradient call on n rows needs. */
+size_t dk_encoder_scratch_bytes(const dk_encoder_pack *pack, int n);
+
+/*
+ * h (n, hidden) = x w1^T + b1, then ReLU when `relu`, for x (n, xin): each row sums only the
+ * inputs that are non-zero in it (the vector kernels: in its group of rows). A row's result is
+ * the same, bit for bit, whatever the batch and the kernel.
+ */
+void dk_encoder_fc1(int kernel, const dk_encoder_pack *pack, const float *x, int n, float *h, int relu,
+                    void *scratch);
+
+/*
+ * fc1's weight gradient: dw (hidden, xin) += dh^T x for x (n, xin), dh (n, hidden), over the
+ * inputs that are non-zero in some row (the others' gradient is zero: not touched). Each element
+ * is the sum over the rows, in ascending order, added to dw once; the same bits on every kernel.
+ */
+void dk_encoder_fc1_gradient(int kernel, const dk_encoder_pack *pack, const float *x, int n, const float *dh,
+                             float *dw, void *scratch);
+
 /* x = 1 / (1 + exp(-x)) in place, with the given kernel's vector code. */
 void dk_sigmoid(int kernel, float *x, size_t count);
 
@@ -80,9 +117,10 @@ typedef struct dk_adam_constants {
     float step_size, bc2_sqrt, w1, b2, w2, eps, decay;
 } dk_adam_constants;
 
-/* One Adam step on `count` parameters p with gradients g and moments m, v, with `kernel`'s
- * code (an unsupported kernel runs the portable one). Every path gives the same bits. */
-void dk_adam_update(int kernel, float *p, const float *g, float *m, float *v, size_t count,
+/* One Adam step on `count` parameters p with gradients g (plus g2 when not NULL: the gradient is
+ * g + g2, two halves of a batch) and moments m, v, with `kernel`'s code (an unsupported kernel
+ * runs the portable one). Every path gives the same bits. */
+void dk_adam_update(int kernel, float *p, const float *g, const float *g2, float *m, float *v, size_t count,
                     const dk_adam_constants *c);
 
 /* The calling thread's floating-point control word (MXCSR on x86, FPCR on ARM64), setting it,

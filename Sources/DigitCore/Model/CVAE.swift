@@ -210,7 +210,7 @@ public final class CVAE: @unchecked Sendable {
             // x = [image | one_hot(y)]      (b, P + C)
             CVAE.concatOneHot(images + start * c.pixels, width: c.pixels, labels: labels + start, classes: c.classes,
                               count: b, into: ps.encoderInput)
-            ps.encoder.forward(weights, input: ps.encoderInput, count: b, hidden: ps.hidden,
+            ps.encoder.forward(weights, store: parameters, input: ps.encoderInput, count: b, hidden: ps.hidden,
                                mean: mean + start * c.latent, logvar: logvar + start * c.latent)
             start += b
         }

@@ -28,24 +28,23 @@ final class DecoderPass {
     /// pays from about 32 rows (a 32-row decode takes about 50 µs on one core).
     static let parallelRows = 32
 
-    private var pack: UnsafeMutablePointer<dk_decoder_pack>?
-    private var packGeneration: UInt64 = 0
-    private weak var packStore: ParameterStore?
+    /// fc3 and fc4 packed for the fused kernel, made on first use unless shared at init.
+    private var packed: PackedWeights<dk_decoder_pack>?
     /// One scratch block per thread.
     private var scratch: UnsafeMutableRawPointer?
     private var scratchStride = 0
     /// h3 when the caller does not want it (gemm strategy), (capacity, H).
     private let hiddenBuffer: UnsafeMutablePointer<Float>
 
-    init(config: CVAEConfig, capacity: Int, linear: ParallelLinear) {
+    init(config: CVAEConfig, capacity: Int, linear: ParallelLinear, packed: PackedWeights<dk_decoder_pack>? = nil) {
         self.config = config
         self.capacity = max(1, capacity)
         self.linear = linear
+        self.packed = packed
         hiddenBuffer = .allocate(capacity: self.capacity * config.hidden)
     }
 
     deinit {
-        if let pack { dk_decoder_pack_free(pack) }
         scratch?.deallocate()
         hiddenBuffer.deallocate()
     }
@@ -85,21 +84,8 @@ final class DecoderPass {
     /// The packed fc3/fc4, refilled when the store's values changed since the last fill; nil
     /// when the pack cannot be allocated (the caller then decodes through sgemm).
     private func currentPack(_ w: CVAEWeights, store: ParameterStore) -> UnsafeMutablePointer<dk_decoder_pack>? {
-        let c = config
-        if pack == nil {
-            guard let p = dk_decoder_pack_create(Int32(c.latent + c.classes), Int32(c.hidden), Int32(c.pixels)) else {
-                return nil
-            }
-            pack = p
-            packStore = nil
-        }
-        guard let p = pack else { return nil }
-        if packStore !== store || packGeneration != store.generation {
-            dk_decoder_pack_fill(p, w.fc3.weight, w.fc3.bias, w.fc4.weight, w.fc4.bias)
-            packStore = store
-            packGeneration = store.generation
-        }
-        return p
+        if packed == nil { packed = PackedWeights.decoder(config) }
+        return packed?.refresh(w, store: store)
     }
 
     private func scratchBlocks(_ parts: Int, _ pk: UnsafeMutablePointer<dk_decoder_pack>) -> UnsafeMutableRawPointer {

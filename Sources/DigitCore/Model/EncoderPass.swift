@@ -1,3 +1,5 @@
+import CDigitKernels
+
 /// The encoder's forward pass, the one used by inference (`CVAE.encode`), training and
 /// evaluation:
 ///
@@ -5,103 +7,83 @@
 ///     mean   = h1 W21^T + b21                    (B, L)
 ///     logvar = h1 W22^T + b22                    (B, L)
 ///
-/// MNIST is about 80% zero pixels and, in a batch of 128, about a third of the 784 pixel columns
-/// are zero in every image (the border, mostly). Their products with fc1's weights contribute
-/// nothing, so fc1 runs on the K active columns only: the input and the weight columns are
-/// gathered into (B, K) and (H, K) matrices, which training's fc1 weight gradient reuses
-/// (`scatterWeightGradient`). Buffers are allocated once for `capacity` rows and freed in deinit.
+/// An MNIST image has about 150 non-zero pixels of 784 (and its one-hot condition one of 10),
+/// so fc1 runs per row on that row's non-zero inputs only (`dk_encoder_fc1`, CDigitKernels
+/// encoder.c): a packed copy of W1, transposed (P + C, H) and refreshed when the parameter
+/// store's `generation` moves, gives each input's weights as one contiguous row. Training's fc1 weight
+/// gradient is the same sparse sum the other way round (`backwardFC1`). The kernel is the
+/// decoder's (`DecoderKernel.forced`, else the best this CPU runs); every path gives the same
+/// bits. Buffers are allocated once for `capacity` rows and freed in deinit.
 final class EncoderPass {
     let config: CVAEConfig
     let capacity: Int
     let linear: ParallelLinear
+    let kernel: DecoderKernel
 
-    let columnMax: UnsafeMutablePointer<Float>        // (P + C)
-    let activeColumns: UnsafeMutablePointer<Int>      // (P + C), first `activeCount` used
-    private(set) var activeCount = 0
-    let activeInput: UnsafeMutablePointer<Float>      // (B, K)
-    let activeWeight: UnsafeMutablePointer<Float>     // (H, K)
-    let activeWeightGradient: UnsafeMutablePointer<Float> // (H, K)
+    /// fc1 packed for the kernels (W1 transposed and padded); may be shared with other passes.
+    let packed: PackedWeights<dk_encoder_pack>
+    /// Kernel scratch: one block per thread for the forward; the first block for the gradient.
+    private let scratch: UnsafeMutableRawPointer
+    private let scratchStride: Int
 
-    init(config: CVAEConfig, capacity: Int, linear: ParallelLinear) {
+    /// `kernel`: the path (`blas` runs the best vector kernel: fc1 has no sgemm path); by default
+    /// the one `DIGITGEN_KERNEL` forces, else the best this CPU runs.
+    init(config: CVAEConfig, capacity: Int, linear: ParallelLinear, packed: PackedWeights<dk_encoder_pack>? = nil,
+         kernel: DecoderKernel = DecoderKernel.forced ?? .bestFused) {
         self.config = config
         self.capacity = max(1, capacity)
         self.linear = linear
+        self.kernel = kernel
         let xin = config.pixels + config.classes
-        columnMax = .allocate(capacity: xin)
-        activeColumns = .allocate(capacity: xin)
-        activeColumns.initialize(repeating: 0, count: xin)
-        activeInput = .allocate(capacity: self.capacity * xin)
-        activeWeight = .allocate(capacity: config.hidden * xin)
-        activeWeightGradient = .allocate(capacity: config.hidden * xin)
-        activeInput.initialize(repeating: 0, count: self.capacity * xin)
+        guard let pk = packed ?? PackedWeights.encoder(config) else {
+            fatalError("out of memory for fc1's pack (\(xin) x \(config.hidden) floats)")
+        }
+        self.packed = pk
+        scratchStride = (dk_encoder_scratch_bytes(pk.pack, Int32(self.capacity)) + 63) / 64 * 64
+        scratch = .allocate(byteCount: scratchStride * linear.threads, alignment: 64)
     }
 
     deinit {
-        columnMax.deallocate(); activeColumns.deallocate(); activeInput.deallocate()
-        activeWeight.deallocate(); activeWeightGradient.deallocate()
+        scratch.deallocate()
     }
 
-    /// Runs the encoder on `n` <= capacity rows of x (n, P + C), inputs >= 0.
-    func forward(_ w: CVAEWeights, input x: UnsafePointer<Float>, count n: Int,
+    /// Runs the encoder on `n` <= capacity rows of x (n, P + C). `store` is the store `w`
+    /// views (its generation keeps the packed fc1 current).
+    func forward(_ w: CVAEWeights, store: ParameterStore, input x: UnsafePointer<Float>, count n: Int,
                  hidden h1: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>,
                  logvar: UnsafeMutablePointer<Float>) {
         precondition(n <= capacity)
-        let c = config
-        let k = gatherActiveColumns(w.fc1.weight, input: x, count: n)
-        linear.forward(x: activeInput, batch: n, inFeatures: k, outFeatures: c.hidden,
-                       weight: activeWeight, bias: w.fc1.bias, out: h1)
-        VectorMath.relu(h1, count: n * c.hidden)
+        guard n > 0 else { return }
+        let c = config, xin = c.pixels + c.classes, hid = c.hidden
+        let pk = UnsafePointer(packed.refresh(w, store: store))
+        // Rows split over the threads from DecoderPass.parallelRows rows on (a row costs
+        // about what a decoded row does).
+        let parts = n >= DecoderPass.parallelRows ? linear.threads : 1
+        let s = scratch, stride = scratchStride, ck = kernel.cKernel
+        Parallel.forEachPart(parts) { part in
+            let r = ParallelLinear.range(part: part, parts: parts, of: n)
+            guard !r.isEmpty else { return }
+            dk_encoder_fc1(ck, pk, x + r.lowerBound * xin, Int32(r.count), h1 + r.lowerBound * hid, 1,
+                           s + part * stride)
+        }
         linear.forward(x: h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
                        weight: w.fc21.weight, bias: w.fc21.bias, out: mean)
         linear.forward(x: h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
                        weight: w.fc22.weight, bias: w.fc22.bias, out: logvar)
     }
 
-    /// Gathers the columns of x that are non-zero in some row, and the same columns of fc1's
-    /// weight. Returns K.
-    private func gatherActiveColumns(_ weight: UnsafePointer<Float>, input: UnsafePointer<Float>, count n: Int) -> Int {
-        let xin = config.pixels + config.classes
-        // Inputs are >= 0, so a column is active when its maximum is > 0.
-        columnMax.update(repeating: 0, count: xin)
+    /// Training's fc1 backward for the rows x (n, P + C) of the last `forward`: db1 += sum dh1
+    /// and dW1 (H, P + C) += dh1^T x on the inputs non-zero in some row (the others' gradient
+    /// is zero).
+    func backwardFC1(dHidden dh1: UnsafePointer<Float>, input x: UnsafePointer<Float>, count n: Int,
+                     gradient g: CVAEWeights) {
+        precondition(n <= capacity)
+        guard n > 0 else { return }
+        let pk = UnsafePointer(packed.pack), hidden = config.hidden, db = g.fc1.bias
         for i in 0..<n {
-            let row = input + i * xin
-            for j in 0..<xin { columnMax[j] = max(columnMax[j], row[j]) }
+            let row = dh1 + i * hidden
+            for k in 0..<hidden { db[k] += row[k] }
         }
-        var k = 0
-        for j in 0..<xin where columnMax[j] > 0 {
-            activeColumns[k] = j
-            k += 1
-        }
-        activeCount = k
-        let cols = activeColumns, active = activeInput, wk = activeWeight
-        for i in 0..<n {
-            let src = input + i * xin, dst = active + i * k
-            for t in 0..<k { dst[t] = src[cols[t]] }
-        }
-        let hidden = config.hidden, parts = n >= 32 ? linear.threads : 1
-        Parallel.forEachPart(parts) { part in
-            for o in ParallelLinear.range(part: part, parts: parts, of: hidden) {
-                let src = weight + o * xin, dst = wk + o * k
-                for t in 0..<k { dst[t] = src[cols[t]] }
-            }
-        }
-        return k
-    }
-
-    /// Training's fc1 backward after `forward` on the same rows: db1 += sum dh1 and
-    /// dW1 (H, P + C) += dh1^T x on the active columns (the others' gradient is zero).
-    func backwardFC1(dHidden dh1: UnsafePointer<Float>, count n: Int, gradient g: CVAEWeights) {
-        let xin = config.pixels + config.classes, k = activeCount, hidden = config.hidden
-        activeWeightGradient.update(repeating: 0, count: hidden * k)
-        linear.backward(dout: dh1, x: activeInput, batch: n, inFeatures: k, outFeatures: hidden,
-                        weight: activeWeight, dWeight: activeWeightGradient, dBias: g.fc1.bias, dx: nil)
-        let cols = activeColumns, grad = activeWeightGradient, dWeight = g.fc1.weight
-        let parts = n >= 32 ? linear.threads : 1
-        Parallel.forEachPart(parts) { part in
-            for o in ParallelLinear.range(part: part, parts: parts, of: hidden) {
-                let src = grad + o * k, dst = dWeight + o * xin
-                for t in 0..<k { dst[cols[t]] += src[t] }
-            }
-        }
+        dk_encoder_fc1_gradient(kernel.cKernel, pk, x, Int32(n), dh1, g.fc1.weight, scratch)
     }
 }

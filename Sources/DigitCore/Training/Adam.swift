@@ -41,8 +41,18 @@ public final class Adam {
     /// scaled by 1 - lr * weightDecay; at 0 they are multiplied by exactly 1, Adam's step.
     public func update(parameters: ParameterStore, gradients: ParameterStore, lr: Double, elements: Range<Int>? = nil,
                        weightDecay: Double = 0) {
+        update(parameters: parameters, gradientParts: [gradients], lr: lr, elements: elements, weightDecay: weightDecay)
+    }
+
+    /// The same step with the gradient given in parts (one per block of the batch, see
+    /// `DataParallelObjective`): the gradient is their sum, g0 + g1 (+ g2 ... added into g0
+    /// first, in order), formed inside the update's pass.
+    public func update(parameters: ParameterStore, gradientParts: [ParameterStore], lr: Double, elements: Range<Int>? = nil,
+                       weightDecay: Double = 0) {
         let span = elements ?? 0..<parameters.count
         precondition(span.lowerBound >= 0 && span.upperBound <= parameters.count, "elements \(span) outside 0..<\(parameters.count)")
+        precondition(!gradientParts.isEmpty && gradientParts.allSatisfy { $0.count == parameters.count },
+                     "gradients must have the parameters' layout")
         step += 1
         let t = Double(step)
         let biasCorrection1 = 1 - pow(beta1, t)
@@ -50,15 +60,19 @@ public final class Adam {
         let c = dk_adam_constants(step_size: Float(-(lr / biasCorrection1)), bc2_sqrt: Float(biasCorrection2.squareRoot()),
                                   w1: Float(1 - beta1), b2: Float(beta2), w2: Float(1 - beta2), eps: Float(epsilon),
                                   decay: Float(1 - lr * weightDecay))
-        let p = parameters.data + span.lowerBound, g = gradients.data + span.lowerBound
+        let p = parameters.data + span.lowerBound, g = gradientParts[0].data + span.lowerBound
+        let g2 = gradientParts.count > 1 ? UnsafePointer(gradientParts[1].data + span.lowerBound) : nil
+        let extra = gradientParts.dropFirst(2).map { UnsafePointer($0.data + span.lowerBound) }
         let m = m.data + span.lowerBound, v = v.data + span.lowerBound
         let n = span.count
         let parts = n >= 100_000 ? threads : 1, kernel = kernel.cKernel
         Parallel.forEachPart(parts) { part in
             // Blocks of 16 elements, so every part but the last runs whole vectors.
             let r = ParallelLinear.range(part: part, parts: parts, of: n)
+            for e in extra { for i in r { g[i] += e[i] } }
             var constants = c
-            dk_adam_update(kernel, p + r.lowerBound, g + r.lowerBound, m + r.lowerBound, v + r.lowerBound, r.count, &constants)
+            dk_adam_update(kernel, p + r.lowerBound, g + r.lowerBound, g2.map { $0 + r.lowerBound },
+                           m + r.lowerBound, v + r.lowerBound, r.count, &constants)
         }
         parameters.markChanged()
     }

@@ -1,3 +1,5 @@
+import CDigitKernels
+
 /// Sums over a batch of the two parts of the negative ELBO, in nats.
 public struct LossParts: Sendable, Equatable {
     /// Reconstruction term: BCE summed over pixels.
@@ -60,12 +62,19 @@ public final class CVAEObjective {
     /// Typed views of the stores last passed in (resolved once per store, not per step).
     private var viewCache: [(store: ParameterStore, weights: CVAEWeights)] = []
 
-    public init(config: CVAEConfig, capacity: Int, threads: Int) {
+    public convenience init(config: CVAEConfig, capacity: Int, threads: Int) {
+        self.init(config: config, capacity: capacity, threads: threads, encoderPack: nil, decoderPack: nil)
+    }
+
+    /// With packs shared between objectives (`DataParallelObjective`), which the caller keeps
+    /// current (`PackedWeights.refresh`) before objectives on other threads read them.
+    init(config: CVAEConfig, capacity: Int, threads: Int, encoderPack: PackedWeights<dk_encoder_pack>?,
+         decoderPack: PackedWeights<dk_decoder_pack>?) {
         self.config = config
         self.capacity = max(1, capacity)
         self.linear = ParallelLinear(threads: threads)
-        self.encoder = EncoderPass(config: config, capacity: self.capacity, linear: linear)
-        self.decoder = DecoderPass(config: config, capacity: self.capacity, linear: linear)
+        self.encoder = EncoderPass(config: config, capacity: self.capacity, linear: linear, packed: encoderPack)
+        self.decoder = DecoderPass(config: config, capacity: self.capacity, linear: linear, packed: decoderPack)
         self.decoderKernel = DecoderKernel.forced ?? DecoderKernel.training
         let b = self.capacity, c = config
         var all: [UnsafeMutablePointer<Float>] = []
@@ -140,7 +149,7 @@ public final class CVAEObjective {
                  rng: inout Xoshiro256, gradient: Bool) -> LossParts {
         let c = config, w = weights(p)
         let xin = c.pixels + c.classes, zin = c.latent + c.classes
-        encoder.forward(w, input: encoderInput, count: n, hidden: h1, mean: mean, logvar: logvar)
+        encoder.forward(w, store: p, input: encoderInput, count: n, hidden: h1, mean: mean, logvar: logvar)
         if let noise { eps.update(from: noise, count: n * c.latent) } else { rng.fillGaussian(eps, count: n * c.latent) }
 
         // Reparameterise and sum the KL term in the same pass.
@@ -224,7 +233,7 @@ public final class CVAEObjective {
                         accumulate: true)
         VectorMath.reluBackward(dh1, output: h1, count: n * c.hidden)
         // The input is data: no dx for fc1.
-        encoder.backwardFC1(dHidden: dh1, count: n, gradient: gw)
+        encoder.backwardFC1(dHidden: dh1, input: encoderInput, count: n, gradient: gw)
         g.markChanged()
         return parts
     }

@@ -83,7 +83,7 @@ public final class Evaluator {
                     o.setExample(row: r, pixels: base + (start + r) * c.pixels, label: Int(data.labels[start + r]))
                     (images + r * c.pixels).update(from: o.encoderInput + r * xin, count: c.pixels)
                 }
-                o.encoder.forward(w, input: o.encoderInput, count: n, hidden: o.h1, mean: mean, logvar: logvar)
+                o.encoder.forward(w, store: params, input: o.encoderInput, count: n, hidden: o.h1, mean: mean, logvar: logvar)
 
                 // Then decode K samples per image, up to `chunk` rows at a time.
                 for r in 0..<n {

@@ -13,11 +13,11 @@ public final class Trainer {
 
     public let recipe: TrainingRecipe
     public let model: CVAE
-    public let gradients: ParameterStore
     public let adam: Adam
     public let data: LabeledImages
     public let test: LabeledImages?
-    let objective: CVAEObjective
+    /// Forward and backward, one block of each batch per thread.
+    let objective: DataParallelObjective
 
     /// Drives the shuffle and the reparameterisation noise.
     public var rng: Xoshiro256
@@ -112,9 +112,9 @@ public final class Trainer {
         self.model = model
         self.data = data
         self.test = test
-        self.gradients = ParameterStore(specs: model.parameters.views.map { ($0.name, $0.shape) })
         self.adam = Adam(like: model.parameters, beta1: recipe.beta1, beta2: recipe.beta2, epsilon: recipe.adamEpsilon)
-        self.objective = CVAEObjective(config: model.config, capacity: recipe.batchSize, threads: recipe.threads)
+        self.objective = DataParallelObjective(config: model.config, capacity: recipe.batchSize, threads: recipe.threads,
+                                               layout: model.parameters)
         self.adam.threads = recipe.threads
         self.rng = rng
         self.epochStartRNG = rng
@@ -170,7 +170,6 @@ public final class Trainer {
                 while batchesDone < nb {
                     let start = batchesDone * bs
                     let n = min(bs, data.count - start)
-                    let fillParts = n >= 64 ? recipe.threads : 1
                     let augments = recipe.augments, side = side
                     if augments {
                         for r in 0..<n {
@@ -180,39 +179,39 @@ public final class Trainer {
                             augmentation[r] = (angle, s.dx, s.dy)
                         }
                     }
-                    order.withUnsafeBufferPointer { order in
+                    let beta = recipe.klWeight(epoch: epoch, batch: batchesDone, batchesPerEpoch: nb)
+                    let parts = order.withUnsafeBufferPointer { order in
                         data.labels.withUnsafeBufferPointer { labels in
                             augmentation.withUnsafeBufferPointer { aug in
                                 augmented.withUnsafeMutableBufferPointer { out in
-                                    Parallel.forEachPart(fillParts) { part in
-                                        for r in ParallelLinear.range(part: part, parts: fillParts, of: n) {
-                                            let idx = order[start + r]
+                                    objective.lossAndGradient(
+                                        parameters: model.parameters, count: n, klWeight: beta,
+                                        decoderGradients: recipe.trainedParameters == .all, rng: &rng
+                                    ) { _, objective, rows in
+                                        // Each part fills its own rows (and their augmented images).
+                                        for r in rows {
+                                            let idx = order[start + r], row = r - rows.lowerBound
                                             guard augments, let a = aug.baseAddress, let o = out.baseAddress else {
-                                                objective.setExample(row: r, pixels: base + idx * p, label: Int(labels[idx]))
+                                                objective.setExample(row: row, pixels: base + idx * p, label: Int(labels[idx]))
                                                 continue
                                             }
                                             let image = o + r * p
                                             RotationAugmentation.warp(base + idx * p, side: side, angle: a[r].angle,
                                                                       dx: a[r].dx, dy: a[r].dy,
                                                                       table: objective.pixelTable, into: image)
-                                            objective.setExample(row: r, pixels: UnsafePointer(image), label: Int(labels[idx]))
+                                            objective.setExample(row: row, pixels: UnsafePointer(image), label: Int(labels[idx]))
                                         }
                                     }
                                 }
                             }
                         }
                     }
-                    gradients.zero()
-                    let beta = recipe.klWeight(epoch: epoch, batch: batchesDone, batchesPerEpoch: nb)
-                    let parts = objective.lossAndGradient(parameters: model.parameters, gradients: gradients,
-                                                          count: n, klWeight: beta,
-                                                          decoderGradients: recipe.trainedParameters == .all, rng: &rng)
                     guard parts.total.isFinite else {
                         throw TrainingError.nonFiniteLoss(epoch: epoch + 1, batch: batchesDone + 1,
                                                           checkpoint: lastGoodCheckpoint)
                     }
                     let lr = recipe.learningRate(step: adam.step, totalSteps: totalSteps)
-                    adam.update(parameters: model.parameters, gradients: gradients, lr: lr, elements: trainedElements,
+                    adam.update(parameters: model.parameters, gradientParts: objective.gradients, lr: lr, elements: trainedElements,
                                 weightDecay: recipe.weightDecay)
                     partial += parts
                     batchesDone += 1

@@ -1,0 +1,262 @@
+/*
+ * The encoder's first layer (fc1) on sparse inputs, in the three builds of the decoder kernels:
+ * AVX-512F, AVX2 + FMA and portable C (see digit_kernels.h).
+ *
+ * An MNIST image has about 150 non-zero pixels of 784, and the one-hot condition one of 10, so
+ * a row's product with fc1 needs only the weights of its own non-zero inputs: with fc1's weights
+ * transposed (inputs x hidden), a row is its bias plus a sum of about 150 weight rows. The vector
+ * kernels take rows in groups (5 for AVX-512) and run over the inputs non-zero in any row of the
+ * group, so that each weight vector loaded from L2 feeds every row of the group from registers.
+ * The weight gradient is the same sum the other way round: per input, over the rows where it is
+ * non-zero (a column-compressed copy of the batch), into a transposed scratch that is then added
+ * to dW. Hand-written because BLAS has no product with a row-sparse matrix whose sparsity
+ * changes per row.
+ *
+ * Every path performs the same operations on each output: the forward starts from the bias and
+ * adds x * w with one fused multiply-add per input, inputs in ascending order (an input that is
+ * zero in this row but not in another row of the group adds 0 * w, which leaves the sum as it
+ * is, up to the sign of a zero sum, which ReLU maps to +0); the gradient starts from zero and
+ * adds x * dh per row where x is non-zero, rows in ascending order. So the result does not
+ * depend on the path or the batch, bit for bit (tested).
+ */
+#include "digit_kernels.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int round_up(int n, int m) { return (n + m - 1) / m * m; }
+
+dk_encoder_pack *dk_encoder_pack_create(int xin, int hidden) {
+    if (xin <= 0 || hidden <= 0) return NULL;
+    dk_encoder_pack *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->xin = xin;
+    p->hidden = hidden;
+    p->hidden_pad = round_up(hidden, DK_FC1_CHUNK);
+    p->w1t = aligned_alloc(64, (size_t)xin * p->hidden_pad * sizeof(float));
+    p->b1 = aligned_alloc(64, (size_t)p->hidden_pad * sizeof(float));
+    if (!p->w1t || !p->b1) { dk_encoder_pack_free(p); return NULL; }
+    return p;
+}
+
+void dk_encoder_pack_free(dk_encoder_pack *p) {
+    if (!p) return;
+    free(p->w1t); free(p->b1);
+    free(p);
+}
+
+void dk_encoder_pack_fill(dk_encoder_pack *p, const float *w1, const float *b1) {
+    const int xin = p->xin, hidden = p->hidden, hp = p->hidden_pad;
+    /* w1t (xin, hp) = w1 (hidden, xin) transposed, in 16 x 16 blocks; padding columns zero. */
+    for (int o0 = 0; o0 < hidden; o0 += 16)
+        for (int j0 = 0; j0 < xin; j0 += 16) {
+            const int o1 = o0 + 16 < hidden ? o0 + 16 : hidden, j1 = j0 + 16 < xin ? j0 + 16 : xin;
+            for (int j = j0; j < j1; j++)
+                for (int o = o0; o < o1; o++) p->w1t[(size_t)j * hp + o] = w1[(size_t)o * xin + j];
+        }
+    for (int j = 0; j < xin; j++)
+        for (int o = hidden; o < hp; o++) p->w1t[(size_t)j * hp + o] = 0.0f;
+    for (int o = 0; o < hp; o++) p->b1[o] = o < hidden ? b1[o] : 0.0f;
+}
+
+size_t dk_encoder_scratch_bytes(const dk_encoder_pack *p, int n) {
+    /* Forward: the group's input list and values (xin ints + DK_FC1_GROUP x xin floats) and one
+     * padded row per group row. Gradient: counts and starts (2 (xin + 1) ints), the active list
+     * (xin), the column-compressed rows and values (n x xin each), dh padded (n x hp), the
+     * transposed gradient (xin x hp). */
+    const size_t xin = (size_t)p->xin, hp = (size_t)p->hidden_pad, rows = n > 0 ? (size_t)n : 1;
+    const size_t forward = xin * 4 + (size_t)DK_FC1_GROUP * xin * 4 + (size_t)DK_FC1_GROUP * hp * 4;
+    const size_t gradient = (3 * xin + 2) * 4 + rows * xin * 8 + rows * hp * 4 + xin * hp * 4;
+    return (forward > gradient ? forward : gradient) + 256;
+}
+
+static void *align64(void *p) { return (void *)(((uintptr_t)p + 63) & ~(uintptr_t)63); }
+
+/* ---- Portable baseline ---- */
+
+static void scalar_fc1_forward(const dk_encoder_pack *pk, const float *x, int n, float *h, int relu) {
+    const int xin = pk->xin, hidden = pk->hidden, hp = pk->hidden_pad;
+    for (int i = 0; i < n; i++) {
+        const float *row = x + (size_t)i * xin;
+        float *out = h + (size_t)i * hidden;
+        memcpy(out, pk->b1, (size_t)hidden * sizeof(float));
+        for (int j = 0; j < xin; j++) {
+            const float v = row[j];
+            if (v == 0.0f) continue;
+            const float *w = pk->w1t + (size_t)j * hp;
+            for (int o = 0; o < hidden; o++) out[o] = fmaf(v, w[o], out[o]);
+        }
+        if (relu)
+            for (int o = 0; o < hidden; o++) out[o] = out[o] > 0.0f ? out[o] : 0.0f;
+    }
+}
+
+/* Column-compressed copy of x (n, xin): for input j, rows[start[j]..<start[j+1]] (ascending) and
+ * their values. Returns the number of inputs non-zero in some row, listed in `active`. */
+static int compress_columns(const float *x, int n, int xin, int *start, int *count, int *active,
+                            int *rows, float *vals) {
+    memset(count, 0, (size_t)xin * sizeof(int));
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < xin; j++) count[j] += x[(size_t)i * xin + j] != 0.0f;
+    int nactive = 0, s = 0;
+    for (int j = 0; j < xin; j++) {
+        start[j] = s;
+        s += count[j];
+        active[nactive] = j;
+        nactive += count[j] > 0;
+    }
+    start[xin] = s;
+    memcpy(count, start, (size_t)xin * sizeof(int));
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < xin; j++) {
+            const float v = x[(size_t)i * xin + j];
+            if (v != 0.0f) { rows[count[j]] = i; vals[count[j]] = v; count[j]++; }
+        }
+    return nactive;
+}
+
+typedef struct {
+    int *start, *count, *active, *rows;
+    float *vals, *dhp, *s;
+} gradient_scratch;
+
+static gradient_scratch gradient_layout(const dk_encoder_pack *pk, int n, void *scratch) {
+    const size_t xin = (size_t)pk->xin, hp = (size_t)pk->hidden_pad;
+    gradient_scratch g;
+    g.s = align64(scratch);
+    g.dhp = g.s + xin * hp;
+    g.vals = g.dhp + (size_t)n * hp;
+    g.rows = (int *)(g.vals + (size_t)n * xin);
+    g.start = g.rows + (size_t)n * xin;
+    g.count = g.start + xin + 1;
+    g.active = g.count + xin + 1;
+    return g;
+}
+
+static void scalar_fc1_gradient(const dk_encoder_pack *pk, const gradient_scratch *g, int nactive) {
+    const int hp = pk->hidden_pad;
+    for (int t = 0; t < nactive; t++) {
+        const int j = g->active[t];
+        float *acc = g->s + (size_t)j * hp;
+        for (int o = 0; o < hp; o++) acc[o] = 0.0f;
+        for (int e = g->start[j]; e < g->start[j + 1]; e++) {
+            const float v = g->vals[e], *d = g->dhp + (size_t)g->rows[e] * hp;
+            for (int o = 0; o < hp; o++) acc[o] = fmaf(v, d[o], acc[o]);
+        }
+    }
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+
+/*
+ * The vector kernels: NV vectors of VW floats per chunk of the hidden layer (NV x VW divides
+ * DK_FC1_CHUNK), G rows per group (G x NV accumulators + NV weights fit in the registers).
+ */
+#define FC1_VECTOR(SUFFIX, TARGET, VF, VW, NV, G, LOAD, STORE, SET1, ZERO, FMA, MAX)                   \
+    TARGET static void SUFFIX##_fc1_forward(const dk_encoder_pack *pk, const float *x, int n, float *h, \
+                                            int relu, void *scratch) {                                \
+        const int xin = pk->xin, hidden = pk->hidden, hp = pk->hidden_pad;                           \
+        int *cols = (int *)align64(scratch);                                                          \
+        float *xs = (float *)(cols + xin);                                                            \
+        float *tail = (float *)align64(xs + (size_t)DK_FC1_GROUP * xin);                               \
+        for (int r0 = 0; r0 < n; r0 += G) {                                                           \
+            const int g = n - r0 < G ? n - r0 : G;                                                    \
+            const float *xr = x + (size_t)r0 * xin;                                                   \
+            int k = 0;                                                                                \
+            for (int j = 0; j < xin; j++) {                                                           \
+                int any = 0;                                                                          \
+                for (int r = 0; r < g; r++) any |= xr[(size_t)r * xin + j] != 0.0f;                  \
+                cols[k] = j;                                                                          \
+                k += any;                                                                             \
+            }                                                                                         \
+            for (int t = 0; t < k; t++)                                                               \
+                for (int r = 0; r < G; r++) xs[t * G + r] = r < g ? xr[(size_t)r * xin + cols[t]] : 0.0f; \
+            for (int c = 0; c < hp; c += NV * VW) {                                                   \
+                VF acc[G][NV];                                                                        \
+                for (int r = 0; r < G; r++)                                                           \
+                    for (int v = 0; v < NV; v++) acc[r][v] = LOAD(pk->b1 + c + v * VW);               \
+                for (int t = 0; t < k; t++) {                                                         \
+                    const float *w = pk->w1t + (size_t)cols[t] * hp + c;                              \
+                    VF wv[NV];                                                                        \
+                    for (int v = 0; v < NV; v++) wv[v] = LOAD(w + v * VW);                            \
+                    for (int r = 0; r < G; r++) {                                                     \
+                        const VF b = SET1(xs[t * G + r]);                                             \
+                        for (int v = 0; v < NV; v++) acc[r][v] = FMA(b, wv[v], acc[r][v]);           \
+                    }                                                                                 \
+                }                                                                                     \
+                const int width = hidden - c < NV * VW ? hidden - c : NV * VW;                        \
+                for (int r = 0; r < g; r++) {                                                         \
+                    float *out = h + (size_t)(r0 + r) * hidden + c;                                   \
+                    float *dst = width == NV * VW ? out : tail;                                       \
+                    for (int v = 0; v < NV; v++) STORE(dst + v * VW, relu ? MAX(acc[r][v], ZERO) : acc[r][v]); \
+                    if (dst == tail) memcpy(out, tail, (size_t)(width > 0 ? width : 0) * sizeof(float)); \
+                }                                                                                     \
+            }                                                                                         \
+        }                                                                                             \
+    }                                                                                                 \
+    TARGET static void SUFFIX##_fc1_gradient(const dk_encoder_pack *pk, const gradient_scratch *gs,   \
+                                             int nactive) {                                           \
+        const int hp = pk->hidden_pad;                                                                \
+        for (int c = 0; c < hp; c += NV * VW)                                                         \
+            for (int t = 0; t < nactive; t++) {                                                       \
+                const int j = gs->active[t];                                                          \
+                VF acc[NV];                                                                           \
+                for (int v = 0; v < NV; v++) acc[v] = ZERO;                                           \
+                for (int e = gs->start[j]; e < gs->start[j + 1]; e++) {                               \
+                    const VF b = SET1(gs->vals[e]);                                                   \
+                    const float *d = gs->dhp + (size_t)gs->rows[e] * hp + c;                          \
+                    for (int v = 0; v < NV; v++) acc[v] = FMA(b, LOAD(d + v * VW), acc[v]);           \
+                }                                                                                     \
+                float *dst = gs->s + (size_t)j * hp + c;                                              \
+                for (int v = 0; v < NV; v++) STORE(dst + v * VW, acc[v]);                             \
+            }                                                                                         \
+    }
+
+/* AVX2: 2 rows x 5 vectors of 8 = 10 accumulators + 5 weights + 1 broadcast of 16 ymm. */
+FC1_VECTOR(avx2, __attribute__((target("avx2,fma"))), __m256, 8, 5, 2, _mm256_loadu_ps, _mm256_storeu_ps,
+           _mm256_set1_ps, _mm256_setzero_ps(), _mm256_fmadd_ps, _mm256_max_ps)
+/* AVX-512: 5 rows x 5 vectors of 16 = 25 accumulators + 5 weights + 1 broadcast of 32 zmm. */
+FC1_VECTOR(avx512, __attribute__((target("avx512f"))), __m512, 16, 5, 5, _mm512_loadu_ps, _mm512_storeu_ps,
+           _mm512_set1_ps, _mm512_setzero_ps(), _mm512_fmadd_ps, _mm512_max_ps)
+#endif
+
+void dk_encoder_fc1(int kernel, const dk_encoder_pack *pk, const float *x, int n, float *h, int relu,
+                    void *scratch) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (kernel == DK_KERNEL_AVX512 && dk_kernel_supported(kernel)) { avx512_fc1_forward(pk, x, n, h, relu, scratch); return; }
+    if (kernel == DK_KERNEL_AVX2 && dk_kernel_supported(kernel)) { avx2_fc1_forward(pk, x, n, h, relu, scratch); return; }
+#endif
+    (void)scratch;
+    scalar_fc1_forward(pk, x, n, h, relu);
+}
+
+void dk_encoder_fc1_gradient(int kernel, const dk_encoder_pack *pk, const float *x, int n, const float *dh,
+                             float *dw, void *scratch) {
+    const int xin = pk->xin, hidden = pk->hidden, hp = pk->hidden_pad;
+    gradient_scratch g = gradient_layout(pk, n, scratch);
+    for (int i = 0; i < n; i++) {
+        memcpy(g.dhp + (size_t)i * hp, dh + (size_t)i * hidden, (size_t)hidden * sizeof(float));
+        memset(g.dhp + (size_t)i * hp + hidden, 0, (size_t)(hp - hidden) * sizeof(float));
+    }
+    const int nactive = compress_columns(x, n, xin, g.start, g.count, g.active, g.rows, g.vals);
+#if defined(__x86_64__) || defined(__i386__)
+    if (kernel == DK_KERNEL_AVX512 && dk_kernel_supported(kernel))
+        avx512_fc1_gradient(pk, &g, nactive);
+    else if (kernel == DK_KERNEL_AVX2 && dk_kernel_supported(kernel))
+        avx2_fc1_gradient(pk, &g, nactive);
+    else
+#endif
+        scalar_fc1_gradient(pk, &g, nactive);
+    /* dw (hidden, xin) += s^T on the active inputs, 16 inputs at a time so that each row of dw
+     * is touched in a few cache lines while 16 rows of s stream through. */
+    for (int t0 = 0; t0 < nactive; t0 += 16) {
+        const int t1 = t0 + 16 < nactive ? t0 + 16 : nactive;
+        for (int o = 0; o < hidden; o++) {
+            float *d = dw + (size_t)o * xin;
+            for (int t = t0; t < t1; t++) d[g.active[t]] += g.s[(size_t)g.active[t] * hp + o];
+        }
+    }
+}
