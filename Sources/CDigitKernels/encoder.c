@@ -49,13 +49,8 @@ void dk_encoder_pack_free(dk_encoder_pack *p) {
 
 void dk_encoder_pack_fill(dk_encoder_pack *p, const float *w1, const float *b1) {
     const int xin = p->xin, hidden = p->hidden, hp = p->hidden_pad;
-    /* w1t (xin, hp) = w1 (hidden, xin) transposed, in 16 x 16 blocks; padding columns zero. */
-    for (int o0 = 0; o0 < hidden; o0 += 16)
-        for (int j0 = 0; j0 < xin; j0 += 16) {
-            const int o1 = o0 + 16 < hidden ? o0 + 16 : hidden, j1 = j0 + 16 < xin ? j0 + 16 : xin;
-            for (int j = j0; j < j1; j++)
-                for (int o = o0; o < o1; o++) p->w1t[(size_t)j * hp + o] = w1[(size_t)o * xin + j];
-        }
+    /* w1t (xin, hp) = w1 (hidden, xin) transposed; padding columns zero. */
+    dk_transpose(w1, hidden, xin, xin, p->w1t, hp);
     for (int j = 0; j < xin; j++)
         for (int o = hidden; o < hp; o++) p->w1t[(size_t)j * hp + o] = 0.0f;
     for (int o = 0; o < hp; o++) p->b1[o] = o < hidden ? b1[o] : 0.0f;
@@ -63,13 +58,22 @@ void dk_encoder_pack_fill(dk_encoder_pack *p, const float *w1, const float *b1) 
 
 size_t dk_encoder_scratch_bytes(const dk_encoder_pack *p, int n) {
     /* Forward: the group's input list and values (xin ints + DK_FC1_GROUP x xin floats) and one
-     * padded row per group row. Gradient: counts and starts (2 (xin + 1) ints), the active list
-     * (xin), the column-compressed rows and values (n x xin each), dh padded (n x hp), the
-     * transposed gradient (xin x hp). */
+     * padded row per group row. Gradient: starts, counts and indices (3 xin + 2 ints), the
+     * column-compressed rows and values (n x xin each), dh padded (n x hp), one tile. */
     const size_t xin = (size_t)p->xin, hp = (size_t)p->hidden_pad, rows = n > 0 ? (size_t)n : 1;
     const size_t forward = xin * 4 + (size_t)DK_FC1_GROUP * xin * 4 + (size_t)DK_FC1_GROUP * hp * 4;
-    const size_t gradient = (3 * xin + 2) * 4 + rows * xin * 8 + rows * hp * 4 + xin * hp * 4;
+    const size_t gradient = (3 * xin + 2) * 4 + rows * xin * 8 + rows * hp * 4 + 16 * DK_FC1_CHUNK * 4;
     return (forward > gradient ? forward : gradient) + 256;
+}
+
+/* Indices of the non-zero entries of x[0..<count], ascending; returns how many. */
+static int nonzero_indices(const float *restrict x, int count, int *restrict idx) {
+    int k = 0;
+    for (int j = 0; j < count; j++) {
+        idx[k] = j;
+        k += x[j] != 0.0f;
+    }
+    return k;
 }
 
 static void *align64(void *p) { return (void *)(((uintptr_t)p + 63) & ~(uintptr_t)63); }
@@ -93,63 +97,80 @@ static void scalar_fc1_forward(const dk_encoder_pack *pk, const float *x, int n,
     }
 }
 
-/* Column-compressed copy of x (n, xin): for input j, rows[start[j]..<start[j+1]] (ascending) and
- * their values. Returns the number of inputs non-zero in some row, listed in `active`. */
-static int compress_columns(const float *x, int n, int xin, int *start, int *count, int *active,
-                            int *rows, float *vals) {
+/* Column-compressed copy of x (n, xin): for input j, rows[start[j]..<start[j+1]] (ascending)
+ * and their values. `idx`: xin ints of scratch. */
+static void compress_columns(const float *x, int n, int xin, int *start, int *count, int *idx,
+                             int *rows, float *vals) {
     memset(count, 0, (size_t)xin * sizeof(int));
     for (int i = 0; i < n; i++)
         for (int j = 0; j < xin; j++) count[j] += x[(size_t)i * xin + j] != 0.0f;
-    int nactive = 0, s = 0;
+    int s = 0;
     for (int j = 0; j < xin; j++) {
         start[j] = s;
         s += count[j];
-        active[nactive] = j;
-        nactive += count[j] > 0;
     }
     start[xin] = s;
     memcpy(count, start, (size_t)xin * sizeof(int));
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < xin; j++) {
-            const float v = x[(size_t)i * xin + j];
-            if (v != 0.0f) { rows[count[j]] = i; vals[count[j]] = v; count[j]++; }
+    for (int i = 0; i < n; i++) {
+        const float *row = x + (size_t)i * xin;
+        const int k = nonzero_indices(row, xin, idx);
+        for (int t = 0; t < k; t++) {
+            const int j = idx[t], e = count[j]++;
+            rows[e] = i;
+            vals[e] = row[j];
         }
-    return nactive;
+    }
 }
 
+/* The gradient works on blocks of 16 consecutive inputs and chunks of DK_FC1_CHUNK hidden
+ * units: each input's sum over its rows goes into a tile (16 x chunk), which is then added to
+ * the 16 columns of dw's chunk rows. */
 typedef struct {
-    int *start, *count, *active, *rows;
-    float *vals, *dhp, *s;
+    int *start, *count, *idx, *rows;
+    float *vals, *dhp, *tile;
 } gradient_scratch;
 
 static gradient_scratch gradient_layout(const dk_encoder_pack *pk, int n, void *scratch) {
     const size_t xin = (size_t)pk->xin, hp = (size_t)pk->hidden_pad;
     gradient_scratch g;
-    g.s = align64(scratch);
-    g.dhp = g.s + xin * hp;
+    g.tile = align64(scratch);
+    g.dhp = g.tile + 16 * DK_FC1_CHUNK;
     g.vals = g.dhp + (size_t)n * hp;
     g.rows = (int *)(g.vals + (size_t)n * xin);
     g.start = g.rows + (size_t)n * xin;
     g.count = g.start + xin + 1;
-    g.active = g.count + xin + 1;
+    g.idx = g.count + xin + 1;
     return g;
 }
 
-static void scalar_fc1_gradient(const dk_encoder_pack *pk, const gradient_scratch *g, int nactive) {
-    const int hp = pk->hidden_pad;
-    for (int t = 0; t < nactive; t++) {
-        const int j = g->active[t];
-        float *acc = g->s + (size_t)j * hp;
-        for (int o = 0; o < hp; o++) acc[o] = 0.0f;
-        for (int e = g->start[j]; e < g->start[j + 1]; e++) {
-            const float v = g->vals[e], *d = g->dhp + (size_t)g->rows[e] * hp;
-            for (int o = 0; o < hp; o++) acc[o] = fmaf(v, d[o], acc[o]);
+/* One input's sum over its rows for one chunk: acc[0..<DK_FC1_CHUNK] (the portable path). */
+static void scalar_column_sum(const gradient_scratch *g, int j, int c, int hp, float *acc) {
+    for (int o = 0; o < DK_FC1_CHUNK; o++) acc[o] = 0.0f;
+    for (int e = g->start[j]; e < g->start[j + 1]; e++) {
+        const float v = g->vals[e], *d = g->dhp + (size_t)g->rows[e] * hp + c;
+        for (int o = 0; o < DK_FC1_CHUNK; o++) acc[o] = fmaf(v, d[o], acc[o]);
+    }
+}
+
+static void scalar_fc1_gradient(const dk_encoder_pack *pk, const gradient_scratch *g, float *dw) {
+    const int xin = pk->xin, hidden = pk->hidden, hp = pk->hidden_pad;
+    for (int j0 = 0; j0 < xin; j0 += 16) {
+        const int jn = xin - j0 < 16 ? xin - j0 : 16;
+        if (g->start[j0 + jn] == g->start[j0]) continue;
+        for (int c = 0; c < hp; c += DK_FC1_CHUNK) {
+            for (int t = 0; t < jn; t++) scalar_column_sum(g, j0 + t, c, hp, g->tile + t * DK_FC1_CHUNK);
+            const int width = hidden - c < DK_FC1_CHUNK ? hidden - c : DK_FC1_CHUNK;
+            for (int o = 0; o < width; o++) {
+                float *d = dw + (size_t)(c + o) * xin + j0;
+                for (int t = 0; t < jn; t++) d[t] += g->tile[t * DK_FC1_CHUNK + o];
+            }
         }
     }
 }
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#include "transpose16.h"
 
 /*
  * The vector kernels: NV vectors of VW floats per chunk of the hidden layer (NV x VW divides
@@ -198,22 +219,59 @@ static void scalar_fc1_gradient(const dk_encoder_pack *pk, const gradient_scratc
         }                                                                                             \
     }                                                                                                 \
     TARGET static void SUFFIX##_fc1_gradient(const dk_encoder_pack *pk, const gradient_scratch *gs,   \
-                                             int nactive) {                                           \
-        const int hp = pk->hidden_pad;                                                                \
-        for (int c = 0; c < hp; c += NV * VW)                                                         \
-            for (int t = 0; t < nactive; t++) {                                                       \
-                const int j = gs->active[t];                                                          \
-                VF acc[NV];                                                                           \
-                for (int v = 0; v < NV; v++) acc[v] = ZERO;                                           \
-                for (int e = gs->start[j]; e < gs->start[j + 1]; e++) {                               \
-                    const VF b = SET1(gs->vals[e]);                                                   \
-                    const float *d = gs->dhp + (size_t)gs->rows[e] * hp + c;                          \
-                    for (int v = 0; v < NV; v++) acc[v] = FMA(b, LOAD(d + v * VW), acc[v]);           \
-                }                                                                                     \
-                float *dst = gs->s + (size_t)j * hp + c;                                              \
-                for (int v = 0; v < NV; v++) STORE(dst + v * VW, acc[v]);                             \
+                                             float *dw) {                                             \
+        const int xin = pk->xin, hidden = pk->hidden, hp = pk->hidden_pad;                           \
+        for (int j0 = 0; j0 < xin; j0 += 16) {                                                        \
+            const int jn = xin - j0 < 16 ? xin - j0 : 16;                                             \
+            if (gs->start[j0 + jn] == gs->start[j0]) continue;                                        \
+            for (int c = 0; c < hp; c += DK_FC1_CHUNK) {                                              \
+                for (int t = 0; t < 16; t++)                                                          \
+                    for (int cc = 0; cc < DK_FC1_CHUNK; cc += NV * VW) {                              \
+                        VF acc[NV];                                                                   \
+                        for (int v = 0; v < NV; v++) acc[v] = ZERO;                                   \
+                        const int j = j0 + t;                                                         \
+                        if (t < jn)                                                                   \
+                            for (int e = gs->start[j]; e < gs->start[j + 1]; e++) {                   \
+                                const VF b = SET1(gs->vals[e]);                                       \
+                                const float *d = gs->dhp + (size_t)gs->rows[e] * hp + c + cc;         \
+                                for (int v = 0; v < NV; v++) acc[v] = FMA(b, LOAD(d + v * VW), acc[v]); \
+                            }                                                                         \
+                        for (int v = 0; v < NV; v++) STORE(gs->tile + t * DK_FC1_CHUNK + cc + v * VW, acc[v]); \
+                    }                                                                                 \
+                const int width = hidden - c < DK_FC1_CHUNK ? hidden - c : DK_FC1_CHUNK;              \
+                SUFFIX##_add_tile(dw + (size_t)c * xin + j0, xin, gs->tile, width, jn);               \
             }                                                                                         \
+        }                                                                                             \
     }
+
+/* dw[o * xin + t] += tile[t * DK_FC1_CHUNK + o] for o < width, t < jn: the tile (16 inputs x a
+ * chunk of units) transposed and added to dw's chunk rows at the block's 16 columns. */
+__attribute__((target("avx2,fma"))) static void avx2_add_tile(float *dw, int xin, const float *tile, int width, int jn) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i idx = _mm256_mullo_epi32(lanes, _mm256_set1_epi32(DK_FC1_CHUNK));
+    for (int o = 0; o < width; o++) {
+        float *d = dw + (size_t)o * xin;
+        for (int h = 0; h < 2; h++) {
+            const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(jn - 8 * h), lanes);
+            const __m256 g = _mm256_i32gather_ps(tile + 8 * h * DK_FC1_CHUNK + o, idx, 4);
+            _mm256_maskstore_ps(d + 8 * h, m, _mm256_add_ps(_mm256_maskload_ps(d + 8 * h, m), g));
+        }
+    }
+}
+
+__attribute__((target("avx512f"))) static void avx512_add_tile(float *dw, int xin, const float *tile, int width, int jn) {
+    const __mmask16 m = (__mmask16)((1u << jn) - 1);
+    for (int o0 = 0; o0 < width; o0 += 16) {
+        __m512 v[16];
+        for (int t = 0; t < 16; t++) v[t] = _mm512_loadu_ps(tile + t * DK_FC1_CHUNK + o0);
+        dk_transpose16_avx512(v);
+        const int on = width - o0 < 16 ? width - o0 : 16;
+        for (int o = 0; o < on; o++) {
+            float *d = dw + (size_t)(o0 + o) * xin;
+            _mm512_mask_storeu_ps(d, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, d), v[o]));
+        }
+    }
+}
 
 /* AVX2: 2 rows x 5 vectors of 8 = 10 accumulators + 5 weights + 1 broadcast of 16 ymm. */
 FC1_VECTOR(avx2, __attribute__((target("avx2,fma"))), __m256, 8, 5, 2, _mm256_loadu_ps, _mm256_storeu_ps,
@@ -241,22 +299,10 @@ void dk_encoder_fc1_gradient(int kernel, const dk_encoder_pack *pk, const float 
         memcpy(g.dhp + (size_t)i * hp, dh + (size_t)i * hidden, (size_t)hidden * sizeof(float));
         memset(g.dhp + (size_t)i * hp + hidden, 0, (size_t)(hp - hidden) * sizeof(float));
     }
-    const int nactive = compress_columns(x, n, xin, g.start, g.count, g.active, g.rows, g.vals);
+    compress_columns(x, n, xin, g.start, g.count, g.idx, g.rows, g.vals);
 #if defined(__x86_64__) || defined(__i386__)
-    if (kernel == DK_KERNEL_AVX512 && dk_kernel_supported(kernel))
-        avx512_fc1_gradient(pk, &g, nactive);
-    else if (kernel == DK_KERNEL_AVX2 && dk_kernel_supported(kernel))
-        avx2_fc1_gradient(pk, &g, nactive);
-    else
+    if (kernel == DK_KERNEL_AVX512 && dk_kernel_supported(kernel)) { avx512_fc1_gradient(pk, &g, dw); return; }
+    if (kernel == DK_KERNEL_AVX2 && dk_kernel_supported(kernel)) { avx2_fc1_gradient(pk, &g, dw); return; }
 #endif
-        scalar_fc1_gradient(pk, &g, nactive);
-    /* dw (hidden, xin) += s^T on the active inputs, 16 inputs at a time so that each row of dw
-     * is touched in a few cache lines while 16 rows of s stream through. */
-    for (int t0 = 0; t0 < nactive; t0 += 16) {
-        const int t1 = t0 + 16 < nactive ? t0 + 16 : nactive;
-        for (int o = 0; o < hidden; o++) {
-            float *d = dw + (size_t)o * xin;
-            for (int t = t0; t < t1; t++) d[g.active[t]] += g.s[(size_t)g.active[t] * hp + o];
-        }
-    }
+    scalar_fc1_gradient(pk, &g, dw);
 }

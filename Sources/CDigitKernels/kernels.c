@@ -51,12 +51,13 @@ void dk_decoder_pack_fill(dk_decoder_pack *p, const float *w3, const float *b3,
     for (int j = 0; j < zin; j++)
         for (int k = 0; k < h16; k++) p->w3t[(size_t)j * h16 + k] = k < hidden ? w3[(size_t)k * zin + j] : 0.0f;
     for (int k = 0; k < h16; k++) p->b3[k] = k < hidden ? b3[k] : 0.0f;
-    for (int t = 0; t < p->tiles; t++)
-        for (int k = 0; k < hidden; k++)
-            for (int l = 0; l < DK_TILE; l++) {
-                const int px = t * DK_TILE + l;
-                p->w4t[((size_t)t * hidden + k) * DK_TILE + l] = px < pixels ? w4[(size_t)px * hidden + k] : 0.0f;
-            }
+    /* Tile t: w4t[t][k][l] = w4[t * 64 + l][k]; the last tile's pixels past the end are zero. */
+    for (int t = 0; t < p->tiles; t++) {
+        const int rows = pixels - t * DK_TILE < DK_TILE ? pixels - t * DK_TILE : DK_TILE;
+        float *tile = p->w4t + (size_t)t * hidden * DK_TILE;
+        if (rows < DK_TILE) memset(tile, 0, (size_t)hidden * DK_TILE * sizeof(float));
+        dk_transpose(w4 + (size_t)t * DK_TILE * hidden, rows, hidden, hidden, tile, DK_TILE);
+    }
     for (int i = 0; i < p->tiles * DK_TILE; i++) p->b4[i] = i < pixels ? b4[i] : 0.0f;
 }
 

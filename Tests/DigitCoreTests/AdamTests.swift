@@ -118,6 +118,55 @@ final class AdamTests: XCTestCase {
         XCTAssertTrue(Array(a.buffer) == Array(b.buffer))
     }
 
+    /// The gradient given in parts (one per block of a batch) is their sum, formed in the pass,
+    /// on every kernel path and thread count; with clearingGradients the parts are zero after.
+    func testGradientPartsAreSummedAndCleared() {
+        let specs: [(name: String, shape: [Int])] = [("w", [300, 401]), ("b", [7])]
+        var rng = Xoshiro256(seed: 6)
+        let start = ParameterStore(specs: specs)
+        for i in 0..<start.count { start.data[i] = Float(rng.nextDouble()) }
+        let parts = (0..<3).map { _ in ParameterStore(specs: specs) }
+        for p in parts { for i in 0..<p.count { p.data[i] = Float(rng.nextDouble() - 0.5) } }
+        for count in [2, 3] {
+            // Reference: the summed gradient in one store ((g0 + g2) + g1 for three parts).
+            let sum = ParameterStore(specs: specs)
+            for i in 0..<sum.count {
+                sum.data[i] = count == 2 ? parts[0].data[i] + parts[1].data[i] : (parts[0].data[i] + parts[2].data[i]) + parts[1].data[i]
+            }
+            let ref = ParameterStore(copying: start), adamRef = Adam(like: ref)
+            adamRef.update(parameters: ref, gradients: sum, lr: 1e-3)
+            for kernel in DecoderKernel.supported where kernel != .blas {
+                for threads in [1, 2] {
+                    for clearing in [false, true] {
+                        let copies = parts.prefix(count).map { ParameterStore(copying: $0) }
+                        let p = ParameterStore(copying: start), adam = Adam(like: p)
+                        adam.kernel = kernel
+                        adam.threads = threads
+                        let lock = NSLock()
+                        nonisolated(unsafe) var updated: [Range<Int>] = []
+                        adam.update(parameters: p, gradientParts: copies, lr: 1e-3, clearingGradients: clearing,
+                                    afterPart: { r in lock.lock(); updated.append(r); lock.unlock() })
+                        // afterPart saw every element once, in blocks that tile the buffer.
+                        XCTAssertEqual(updated.sorted { $0.lowerBound < $1.lowerBound }.reduce(0) { $1.lowerBound == $0 ? $1.upperBound : -1 },
+                                       p.count)
+                        XCTAssertTrue(Array(p.buffer) == Array(ref.buffer), "\(count) parts, \(kernel), \(threads) threads")
+                        XCTAssertTrue(Array(adam.m.buffer) == Array(adamRef.m.buffer))
+                        for (k, c) in copies.enumerated() {
+                            if clearing {
+                                XCTAssertTrue(c.buffer.allSatisfy { $0 == 0 }, "part \(k) cleared")
+                            } else if k == 0 && count == 3 {
+                                // The third part is added into the first before the pass.
+                                XCTAssertTrue(Array(c.buffer) == (0..<c.count).map { parts[0].data[$0] + parts[2].data[$0] })
+                            } else {
+                                XCTAssertTrue(Array(c.buffer) == Array(parts[k].buffer), "part \(k) untouched")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// AdamW (decoupled weight decay) against torch.optim.AdamW's update in float64.
     func testWeightDecayMatchesAdamW() {
         let specs: [(name: String, shape: [Int])] = [("w", [4, 8]), ("b", [5])]

@@ -43,6 +43,27 @@ final class DataParallelObjectiveTests: XCTestCase {
         XCTAssertEqual(Set([split.rows(part: 0, of: 5), split.rows(part: 1, of: 5)]), Set([0..<0, 0..<5]))
     }
 
+    /// The noise split over parts is the noise drawn in one piece, for any split (odd counts
+    /// and a split inside a Box-Muller pair included), and the generator ends in the same state.
+    func testSplitNoiseIsTheOnePieceNoise() {
+        for count in [1, 7, 60, 61] {
+            var a = Xoshiro256(seed: 3), b = a
+            let whole = a.gaussians(count)
+            let uniforms = UnsafeMutablePointer<Double>.allocate(capacity: count + 2)
+            defer { uniforms.deallocate() }
+            b.drawGaussianUniforms(uniforms, count: count)
+            XCTAssertEqual(a, b)
+            for cut in Set([0, 1, count / 2, count / 2 | 1, count].filter { $0 <= count }) {
+                var out = [Float](repeating: .nan, count: count)
+                out.withUnsafeMutableBufferPointer { o in
+                    Xoshiro256.gaussians(fromUniforms: uniforms, values: cut..<count, into: o.baseAddress!)
+                    Xoshiro256.gaussians(fromUniforms: uniforms, values: 0..<cut, into: o.baseAddress!)
+                }
+                XCTAssertEqual(out.map(\.bitPattern), whole.map(\.bitPattern), "\(count) values cut at \(cut)")
+            }
+        }
+    }
+
     /// Two blocks of a batch of 40: a run stopped mid-epoch resumes to the same bits as one
     /// that was not stopped, and two runs are the same.
     func testTwoBlockTrainingResumesBitForBit() throws {

@@ -67,6 +67,9 @@ size_t dk_decode_scratch_bytes(const dk_decoder_pack *pack);
 void dk_decode(int kernel, const dk_decoder_pack *pack, const float *x, int batch,
                float *out, float *hidden_out, int apply_sigmoid, void *scratch);
 
+/* dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols (transpose.c). */
+void dk_transpose(const float *src, int rows, int cols, int src_stride, float *dst, int dst_stride);
+
 /*
  * The encoder's fc1 on sparse inputs (encoder.c). The pack holds fc1's weights transposed and
  * padded for the kernels:
@@ -119,9 +122,10 @@ typedef struct dk_adam_constants {
 
 /* One Adam step on `count` parameters p with gradients g (plus g2 when not NULL: the gradient is
  * g + g2, two halves of a batch) and moments m, v, with `kernel`'s code (an unsupported kernel
- * runs the portable one). Every path gives the same bits. */
-void dk_adam_update(int kernel, float *p, const float *g, const float *g2, float *m, float *v, size_t count,
-                    const dk_adam_constants *c);
+ * runs the portable one). With clear_gradients, g (and g2) are set to zero as they are read, so
+ * the next batch accumulates into zeros without a separate pass. Every path gives the same bits. */
+void dk_adam_update(int kernel, float *p, float *g, float *g2, float *m, float *v, size_t count,
+                    const dk_adam_constants *c, int clear_gradients);
 
 /* The calling thread's floating-point control word (MXCSR on x86, FPCR on ARM64), setting it,
  * and the same word with denormals flushed to zero (fpmode.c). */

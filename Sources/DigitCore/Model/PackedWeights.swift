@@ -27,11 +27,17 @@ final class PackedWeights<Pack> {
     @discardableResult
     func refresh(_ w: CVAEWeights, store: ParameterStore) -> UnsafeMutablePointer<Pack> {
         if self.store !== store || generation != store.generation {
-            fill(pack, w)
-            self.store = store
-            generation = store.generation
+            fill(w, store: store, generation: store.generation)
         }
         return pack
+    }
+
+    /// Fills the pack from `store` now and records it as current for `generation` (the
+    /// generation the store will have once the change being made is marked).
+    func fill(_ w: CVAEWeights, store: ParameterStore, generation: UInt64) {
+        fill(pack, w)
+        self.store = store
+        self.generation = generation
     }
 }
 

@@ -56,16 +56,34 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Equatable {
 
     /// Fills `out` with independent standard normal samples (Box-Muller, both outputs used).
     public mutating func fillGaussian(_ out: UnsafeMutablePointer<Float>, count: Int) {
-        var i = 0
-        while i < count {
+        let pairs = (count + 1) / 2
+        let uniforms = UnsafeMutablePointer<Double>.allocate(capacity: 2 * max(pairs, 1))
+        defer { uniforms.deallocate() }
+        drawGaussianUniforms(uniforms, count: count)
+        Xoshiro256.gaussians(fromUniforms: uniforms, values: 0..<count, into: out)
+    }
+
+    /// The generator's part of `fillGaussian(count:)`: the (u1, u2) pairs it draws, in order,
+    /// ((count + 1) / 2 pairs into `uniforms`). `gaussians(fromUniforms:values:into:)` turns
+    /// them into the same values, in any split of the range (for example over threads).
+    public mutating func drawGaussianUniforms(_ uniforms: UnsafeMutablePointer<Double>, count: Int) {
+        for k in 0..<((count + 1) / 2) {
             // u1 in (0, 1] so log(u1) is finite.
-            let u1 = 1.0 - nextDouble()
-            let u2 = nextDouble()
-            let r = (-2.0 * _log(u1)).squareRoot()
-            let theta = 2.0 * Double.pi * u2
-            out[i] = Float(r * _cos(theta))
-            if i + 1 < count { out[i + 1] = Float(r * _sin(theta)) }
-            i += 2
+            uniforms[2 * k] = 1.0 - nextDouble()
+            uniforms[2 * k + 1] = nextDouble()
+        }
+    }
+
+    /// Box-Muller on the pairs: values `values` of the sequence (value 2k from pair k's
+    /// cosine, 2k + 1 from its sine), written to out[i] for i in `values`.
+    public static func gaussians(fromUniforms uniforms: UnsafePointer<Double>, values: Range<Int>,
+                                 into out: UnsafeMutablePointer<Float>) {
+        guard !values.isEmpty else { return }
+        for k in (values.lowerBound / 2)...((values.upperBound - 1) / 2) {
+            let r = (-2.0 * _log(uniforms[2 * k])).squareRoot()
+            let theta = 2.0 * Double.pi * uniforms[2 * k + 1]
+            if values.contains(2 * k) { out[2 * k] = Float(r * _cos(theta)) }
+            if values.contains(2 * k + 1) { out[2 * k + 1] = Float(r * _sin(theta)) }
         }
     }
 

@@ -45,10 +45,15 @@ public final class Adam {
     }
 
     /// The same step with the gradient given in parts (one per block of the batch, see
-    /// `DataParallelObjective`): the gradient is their sum, g0 + g1 (+ g2 ... added into g0
-    /// first, in order), formed inside the update's pass.
+    /// `DataParallelObjective`): the gradient is their sum, g0 + g1, formed inside the update's
+    /// pass (with more parts, g2, g3 ... are first added into g0, in order, which then holds
+    /// that sum).
+    /// `afterPart(range)`, when given, runs on each part's thread right after that part has
+    /// updated the elements `range` of the flat buffer (while they are in its cache), before
+    /// `parameters.markChanged()`. With `clearingGradients`, the gradients' updated elements are
+    /// set to zero as they are read (the next batch then needs no zeroing pass).
     public func update(parameters: ParameterStore, gradientParts: [ParameterStore], lr: Double, elements: Range<Int>? = nil,
-                       weightDecay: Double = 0) {
+                       weightDecay: Double = 0, clearingGradients: Bool = false, afterPart: ((Range<Int>) -> Void)? = nil) {
         let span = elements ?? 0..<parameters.count
         precondition(span.lowerBound >= 0 && span.upperBound <= parameters.count, "elements \(span) outside 0..<\(parameters.count)")
         precondition(!gradientParts.isEmpty && gradientParts.allSatisfy { $0.count == parameters.count },
@@ -61,18 +66,22 @@ public final class Adam {
                                   w1: Float(1 - beta1), b2: Float(beta2), w2: Float(1 - beta2), eps: Float(epsilon),
                                   decay: Float(1 - lr * weightDecay))
         let p = parameters.data + span.lowerBound, g = gradientParts[0].data + span.lowerBound
-        let g2 = gradientParts.count > 1 ? UnsafePointer(gradientParts[1].data + span.lowerBound) : nil
-        let extra = gradientParts.dropFirst(2).map { UnsafePointer($0.data + span.lowerBound) }
+        let g2 = gradientParts.count > 1 ? gradientParts[1].data + span.lowerBound : nil
+        let extra = gradientParts.dropFirst(2).map { $0.data + span.lowerBound }
         let m = m.data + span.lowerBound, v = v.data + span.lowerBound
         let n = span.count
         let parts = n >= 100_000 ? threads : 1, kernel = kernel.cKernel
         Parallel.forEachPart(parts) { part in
             // Blocks of 16 elements, so every part but the last runs whole vectors.
             let r = ParallelLinear.range(part: part, parts: parts, of: n)
-            for e in extra { for i in r { g[i] += e[i] } }
+            for e in extra {
+                for i in r { g[i] += e[i] }
+                if clearingGradients { (e + r.lowerBound).update(repeating: 0, count: r.count) }
+            }
             var constants = c
             dk_adam_update(kernel, p + r.lowerBound, g + r.lowerBound, g2.map { $0 + r.lowerBound },
-                           m + r.lowerBound, v + r.lowerBound, r.count, &constants)
+                           m + r.lowerBound, v + r.lowerBound, r.count, &constants, clearingGradients ? 1 : 0)
+            afterPart?((span.lowerBound + r.lowerBound)..<(span.lowerBound + r.upperBound))
         }
         parameters.markChanged()
     }

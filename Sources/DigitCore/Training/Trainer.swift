@@ -211,8 +211,7 @@ public final class Trainer {
                                                           checkpoint: lastGoodCheckpoint)
                     }
                     let lr = recipe.learningRate(step: adam.step, totalSteps: totalSteps)
-                    adam.update(parameters: model.parameters, gradientParts: objective.gradients, lr: lr, elements: trainedElements,
-                                weightDecay: recipe.weightDecay)
+                    updateParameters(lr: lr)
                     partial += parts
                     batchesDone += 1
                     partialSeconds = secondsBefore + (Trainer.now() - started)
@@ -256,6 +255,19 @@ public final class Trainer {
             }
         }
         return .finished
+    }
+
+    /// One optimizer step on the batch's gradient (the blocks' sum); each part of the update
+    /// refills the kernels' packs of the layers it updated while they are in its cache.
+    private func updateParameters(lr: Double) {
+        let objective = self.objective, parameters = model.parameters
+        // The update reads every gradient element when it trains every parameter: it clears
+        // them as it goes.
+        let clearing = trainedElements == 0..<parameters.count
+        adam.update(parameters: parameters, gradientParts: objective.gradients, lr: lr, elements: trainedElements,
+                    weightDecay: recipe.weightDecay, clearingGradients: clearing,
+                    afterPart: { objective.packsAfterUpdate(of: parameters, range: $0) })
+        if clearing { objective.gradientsWereCleared() }
     }
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
