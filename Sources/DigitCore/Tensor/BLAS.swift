@@ -12,6 +12,16 @@ public enum BLAS {
 
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
+    /// Keeps OpenBLAS on the calling thread and stops the worker threads it started when it
+    /// loaded. Those spin (sched_yield) for about a tenth of a second after each use before they
+    /// sleep; at the desktop app's start that is the moment GTK needs both cores (measured with
+    /// Tests/gui/trace-drag.sh: first samples about 20-30 ms sooner). For programs whose
+    /// products are split by `ParallelLinear`, not by OpenBLAS.
+    public static func useCallingThreadOnly() {
+        openblas_set_num_threads(1)
+        blas_thread_shutdown_()
+    }
+
     /// The kernel family OpenBLAS chose for this CPU at load time ("SkylakeX", "Haswell",
     /// "Prescott", ...); see `BLASCoreSelection`.
     public static var coreName: String {
