@@ -54,6 +54,48 @@ static KTARGET void KFN(sigmoid)(float *x, size_t count) {
 }
 
 /*
+ * Binary cross-entropy of one row from logits, sum over `count` pixels of
+ * max(x, 0) - x t + log(1 + e^-|x|), with log(1 + e^-|x|) = -log sigmoid(|x|) taken as one log per
+ * lane of the product of up to 100 sigmoids (each in [1/2, 1], so the product stays >= 2^-100).
+ * With `gradient`, writes sigmoid(x) - t there (it may be `logits`).
+ */
+static KTARGET float KFN(bce_row)(const float *logits, const float *targets, int count, float *gradient) {
+    VF linear = VZERO, product = VSET1(1.0f), logsum = VZERO;
+    int i = 0, run = 0;
+    float lanes[VW];
+    for (; i + VW <= count; i += VW) {
+        const VF x = VLOAD(logits + i), t = VLOAD(targets + i);
+        const VF e = KFN(vexp_nonpos)(VNEGABS(x));
+        const VF a = VADD(VSET1(1.0f), e);
+        VF q = VRCP(a);
+        q = VMUL(q, VFMA(VSUB(VZERO, a), q, VSET1(2.0f))); /* sigmoid(|x|) */
+        if (gradient) VSTORE(gradient + i, VSUB(VSELNEG(x, q, VMUL(e, q)), t));
+        linear = VADD(linear, VSUB(VMAX(x, VZERO), VMUL(x, t)));
+        product = VMUL(product, q);
+        if (++run == 100) {
+            VSTORE(lanes, product);
+            for (int l = 0; l < VW; l++) lanes[l] = logf(lanes[l]);
+            logsum = VADD(logsum, VLOAD(lanes));
+            product = VSET1(1.0f);
+            run = 0;
+        }
+    }
+    VSTORE(lanes, product);
+    for (int l = 0; l < VW; l++) lanes[l] = logf(lanes[l]);
+    logsum = VADD(logsum, VLOAD(lanes));
+    float total = 0.0f, lin[VW], lg[VW];
+    VSTORE(lin, linear);
+    VSTORE(lg, logsum);
+    for (int l = 0; l < VW; l++) total += lin[l] - lg[l];
+    for (; i < count; i++) {
+        const float x = logits[i], t = targets[i], e = expf(-fabsf(x));
+        if (gradient) gradient[i] = (x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e)) - t;
+        total += (x > 0.0f ? x : 0.0f) - x * t + log1pf(e);
+    }
+    return total;
+}
+
+/*
  * One strip of NVC vectors (NVC * VW pixels) of one tile, for a group of G rows, over the
  * group's compacted list of n hidden units (those active in at least one of the G rows): each
  * unit's NVC weight vectors are loaded once and used by all G rows from registers (G * NVC

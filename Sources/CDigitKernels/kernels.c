@@ -222,6 +222,34 @@ void dk_decode(int kernel, const dk_decoder_pack *pack, const float *x, int batc
     scalar_decode(pack, x, batch, out, hidden_out, apply_sigmoid, s);
 }
 
+static float scalar_bce_row(const float *logits, const float *targets, int count, float *gradient) {
+    float total = 0.0f;
+    for (int i = 0; i < count; i++) {
+        const float x = logits[i], t = targets[i], e = expf(-fabsf(x));
+        if (gradient) gradient[i] = (x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e)) - t;
+        total += (x > 0.0f ? x : 0.0f) - x * t + log1pf(e);
+    }
+    return total;
+}
+
+double dk_bce_rows(int kernel, const float *logits, const float *targets, size_t target_stride, int rows, int count,
+                   float *gradient) {
+    double sum = 0;
+    for (int r = 0; r < rows; r++) {
+        const float *x = logits + (size_t)r * count, *t = targets + (size_t)r * target_stride;
+        float *g = gradient ? gradient + (size_t)r * count : NULL;
+        float row;
+#if defined(__x86_64__) || defined(__i386__)
+        if (kernel == DK_KERNEL_AVX512 && cpu_has(kernel)) row = avx512_bce_row(x, t, count, g);
+        else if (kernel == DK_KERNEL_AVX2 && cpu_has(kernel)) row = avx2_bce_row(x, t, count, g);
+        else
+#endif
+            row = scalar_bce_row(x, t, count, g);
+        sum += row;
+    }
+    return sum;
+}
+
 void dk_sigmoid(int kernel, float *x, size_t count) {
 #if defined(__x86_64__) || defined(__i386__)
     if (kernel == DK_KERNEL_AVX512 && cpu_has(kernel)) { avx512_sigmoid(x, count); return; }

@@ -107,6 +107,15 @@ void dk_encoder_fc1(int kernel, const dk_encoder_pack *pack, const float *x, int
 void dk_encoder_fc1_gradient(int kernel, const dk_encoder_pack *pack, const float *x, int n, const float *dh,
                              float *dw, void *scratch);
 
+/*
+ * Binary cross-entropy from logits, summed: for each of `rows` rows of `count` logits (rows
+ * contiguous) and targets (rows `target_stride` apart), the float sum over the row of
+ * max(x, 0) - x t + log(1 + e^-|x|), added up in double. With `gradient`, writes sigmoid(x) - t
+ * there (rows contiguous; it may be `logits`).
+ */
+double dk_bce_rows(int kernel, const float *logits, const float *targets, size_t target_stride, int rows, int count,
+                   float *gradient);
+
 /* x = 1 / (1 + exp(-x)) in place, with the given kernel's vector code. */
 void dk_sigmoid(int kernel, float *x, size_t count);
 

@@ -1,33 +1,7 @@
-/// Vectorised elementwise maths for training, evaluation and inference, which evaluate
-/// exp on every pixel of every image (47 million times an epoch): glibc's scalar expf
-/// would cost more than all the matrix products together.
+/// Vectorised elementwise maths for training, evaluation and inference (ReLU and its
+/// gradient). The exp on every pixel (sigmoid, BCE) is in CDigitKernels' vector C.
 enum VectorMath {
     typealias V = SIMD8<Float>
-
-    /// e^x for x <= 0, within 2 ulp on [-87, 0] and ~0 below (inputs are clamped to -87).
-    /// Cody-Waite range reduction x = n ln2 + r, |r| <= ln2 / 2, then Cephes' degree-6
-    /// minimax polynomial for e^r (S. Moshier, Cephes `expf.c`), scaled by 2^n through
-    /// the exponent bits.
-    @inline(__always)
-    static func expNonPositive(_ x: V) -> V {
-        let x = x.replacing(with: -87, where: x .< -87)
-        // Adding 1.5 * 2^23 rounds x*log2(e) to an integer held in the low mantissa bits.
-        let magic: Float = 12_582_912
-        let shifted = x * 1.442_695_04 + magic
-        let n = shifted - magic
-        var r = x - n * 0.693_359_375
-        r = r - n * -2.121_944_4e-4
-        var p = V(repeating: 1.987_569_15e-4)
-        p = p * r + 1.398_199_95e-3
-        p = p * r + 8.333_451_9e-3
-        p = p * r + 4.166_579_59e-2
-        p = p * r + 1.666_666_55e-1
-        p = p * r + 5.000_000_12e-1
-        p = p * (r * r) + r + 1
-        let nBits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
-        let scale = unsafeBitCast((nBits &+ 127) &<< 23, to: V.self)
-        return p * scale
-    }
 
     /// x = max(x, 0) in place, as `Activation.relu` but without a branch per element
     /// (the compiler turns that `where` loop into masked scalar stores).

@@ -176,13 +176,10 @@ public final class CVAEObjective {
         let sums = partSums
         let input = encoderInput, out = logits
         Parallel.forEachPart(parts) { part in
-            var s: Double = 0
-            for i in ParallelLinear.range(part: part, parts: parts, of: n) {
-                let row = out + i * c.pixels
-                s += Double(BinaryCrossEntropy.row(logits: row, targets: input + i * xin,
-                                                   count: c.pixels, gradient: gradient ? row : nil))
-            }
-            sums[part] = s
+            let r = ParallelLinear.range(part: part, parts: parts, of: n)
+            sums[part] = r.isEmpty ? 0 : BinaryCrossEntropy.rows(
+                logits: out + r.lowerBound * c.pixels, targets: input + r.lowerBound * xin, targetStride: xin,
+                rows: r.count, count: c.pixels, gradient: gradient ? out + r.lowerBound * c.pixels : nil)
         }
         var bce: Double = 0
         for part in 0..<parts { bce += sums[part] }
