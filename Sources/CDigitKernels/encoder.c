@@ -76,6 +76,18 @@ static int nonzero_indices(const float *restrict x, int count, int *restrict idx
     return k;
 }
 
+#if defined(__x86_64__) || defined(__i386__)
+static int avx512_union(const float *x, int g, int xin, int *cols);
+#endif
+
+/* nonzero_indices with the kernel's vector code (the same indices). */
+static int nonzero_indices_with(int kernel, const float *x, int count, int *idx) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (kernel == DK_KERNEL_AVX512 && dk_kernel_supported(kernel)) return avx512_union(x, 1, count, idx);
+#endif
+    return nonzero_indices(x, count, idx);
+}
+
 static void *align64(void *p) { return (void *)(((uintptr_t)p + 63) & ~(uintptr_t)63); }
 
 /* ---- Portable baseline ---- */
@@ -99,7 +111,7 @@ static void scalar_fc1_forward(const dk_encoder_pack *pk, const float *x, int n,
 
 /* Column-compressed copy of x (n, xin): for input j, rows[start[j]..<start[j+1]] (ascending)
  * and their values. `idx`: xin ints of scratch. */
-static void compress_columns(const float *x, int n, int xin, int *start, int *count, int *idx,
+static void compress_columns(int kernel, const float *x, int n, int xin, int *start, int *count, int *idx,
                              int *rows, float *vals) {
     memset(count, 0, (size_t)xin * sizeof(int));
     for (int i = 0; i < n; i++)
@@ -113,7 +125,7 @@ static void compress_columns(const float *x, int n, int xin, int *start, int *co
     memcpy(count, start, (size_t)xin * sizeof(int));
     for (int i = 0; i < n; i++) {
         const float *row = x + (size_t)i * xin;
-        const int k = nonzero_indices(row, xin, idx);
+        const int k = nonzero_indices_with(kernel, row, xin, idx);
         for (int t = 0; t < k; t++) {
             const int j = idx[t], e = count[j]++;
             rows[e] = i;
@@ -172,6 +184,39 @@ static void scalar_fc1_gradient(const dk_encoder_pack *pk, const gradient_scratc
 #include <immintrin.h>
 #include "transpose16.h"
 
+/* The inputs non-zero in any of the g rows (g * xin floats, rows xin apart), ascending, into
+ * cols; returns how many. */
+static int scalar_union(const float *x, int g, int xin, int *cols) {
+    int k = 0;
+    for (int j = 0; j < xin; j++) {
+        int any = 0;
+        for (int r = 0; r < g; r++) any |= x[(size_t)r * xin + j] != 0.0f;
+        cols[k] = j;
+        k += any;
+    }
+    return k;
+}
+
+__attribute__((target("avx2,fma"))) static int avx2_union(const float *x, int g, int xin, int *cols) {
+    return scalar_union(x, g, xin, cols);
+}
+
+/* 16 inputs at a time: compare with zero in each row, OR the masks, compress-store the indices. */
+__attribute__((target("avx512f"))) static int avx512_union(const float *x, int g, int xin, int *cols) {
+    const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    int k = 0;
+    for (int j = 0; j < xin; j += 16) {
+        const __mmask16 valid = (__mmask16)(xin - j >= 16 ? 0xFFFF : (1u << (xin - j)) - 1);
+        __mmask16 any = 0;
+        for (int r = 0; r < g; r++)
+            any |= _mm512_mask_cmp_ps_mask(valid, _mm512_maskz_loadu_ps(valid, x + (size_t)r * xin + j),
+                                           _mm512_setzero_ps(), _CMP_NEQ_UQ);
+        _mm512_mask_compressstoreu_epi32(cols + k, any, _mm512_add_epi32(lanes, _mm512_set1_epi32(j)));
+        k += __builtin_popcount(any);
+    }
+    return k;
+}
+
 /*
  * The vector kernels: NV vectors of VW floats per chunk of the hidden layer (NV x VW divides
  * DK_FC1_CHUNK), G rows per group (G x NV accumulators + NV weights fit in the registers).
@@ -186,13 +231,7 @@ static void scalar_fc1_gradient(const dk_encoder_pack *pk, const gradient_scratc
         for (int r0 = 0; r0 < n; r0 += G) {                                                           \
             const int g = n - r0 < G ? n - r0 : G;                                                    \
             const float *xr = x + (size_t)r0 * xin;                                                   \
-            int k = 0;                                                                                \
-            for (int j = 0; j < xin; j++) {                                                           \
-                int any = 0;                                                                          \
-                for (int r = 0; r < g; r++) any |= xr[(size_t)r * xin + j] != 0.0f;                  \
-                cols[k] = j;                                                                          \
-                k += any;                                                                             \
-            }                                                                                         \
+            const int k = SUFFIX##_union(xr, g, xin, cols);                                          \
             for (int t = 0; t < k; t++)                                                               \
                 for (int r = 0; r < G; r++) xs[t * G + r] = r < g ? xr[(size_t)r * xin + cols[t]] : 0.0f; \
             for (int c = 0; c < hp; c += NV * VW) {                                                   \
@@ -225,18 +264,38 @@ static void scalar_fc1_gradient(const dk_encoder_pack *pk, const gradient_scratc
             const int jn = xin - j0 < 16 ? xin - j0 : 16;                                             \
             if (gs->start[j0 + jn] == gs->start[j0]) continue;                                        \
             for (int c = 0; c < hp; c += DK_FC1_CHUNK) {                                              \
-                for (int t = 0; t < 16; t++)                                                          \
+                /* Two inputs at a time: two independent chains of FMAs hide their latency. */ \
+                for (int t = 0; t < 16; t += 2)                                                       \
                     for (int cc = 0; cc < DK_FC1_CHUNK; cc += NV * VW) {                              \
-                        VF acc[NV];                                                                   \
-                        for (int v = 0; v < NV; v++) acc[v] = ZERO;                                   \
+                        VF a0[NV], a1[NV];                                                            \
+                        for (int v = 0; v < NV; v++) a0[v] = a1[v] = ZERO;                            \
                         const int j = j0 + t;                                                         \
-                        if (t < jn)                                                                   \
-                            for (int e = gs->start[j]; e < gs->start[j + 1]; e++) {                   \
-                                const VF b = SET1(gs->vals[e]);                                       \
-                                const float *d = gs->dhp + (size_t)gs->rows[e] * hp + c + cc;         \
-                                for (int v = 0; v < NV; v++) acc[v] = FMA(b, LOAD(d + v * VW), acc[v]); \
+                        int e0 = t < jn ? gs->start[j] : 0, f0 = t < jn ? gs->start[j + 1] : 0;       \
+                        int e1 = t + 1 < jn ? gs->start[j + 1] : 0, f1 = t + 1 < jn ? gs->start[j + 2] : 0; \
+                        const float *base = gs->dhp + c + cc;                                         \
+                        for (; e0 < f0 && e1 < f1; e0++, e1++) {                                      \
+                            const VF b0 = SET1(gs->vals[e0]), b1 = SET1(gs->vals[e1]);                \
+                            const float *d0 = base + (size_t)gs->rows[e0] * hp;                       \
+                            const float *d1 = base + (size_t)gs->rows[e1] * hp;                       \
+                            for (int v = 0; v < NV; v++) {                                            \
+                                a0[v] = FMA(b0, LOAD(d0 + v * VW), a0[v]);                            \
+                                a1[v] = FMA(b1, LOAD(d1 + v * VW), a1[v]);                            \
                             }                                                                         \
-                        for (int v = 0; v < NV; v++) STORE(gs->tile + t * DK_FC1_CHUNK + cc + v * VW, acc[v]); \
+                        }                                                                             \
+                        for (; e0 < f0; e0++) {                                                       \
+                            const VF b0 = SET1(gs->vals[e0]);                                         \
+                            const float *d0 = base + (size_t)gs->rows[e0] * hp;                       \
+                            for (int v = 0; v < NV; v++) a0[v] = FMA(b0, LOAD(d0 + v * VW), a0[v]);   \
+                        }                                                                             \
+                        for (; e1 < f1; e1++) {                                                       \
+                            const VF b1 = SET1(gs->vals[e1]);                                         \
+                            const float *d1 = base + (size_t)gs->rows[e1] * hp;                       \
+                            for (int v = 0; v < NV; v++) a1[v] = FMA(b1, LOAD(d1 + v * VW), a1[v]);   \
+                        }                                                                             \
+                        for (int v = 0; v < NV; v++) {                                                \
+                            STORE(gs->tile + t * DK_FC1_CHUNK + cc + v * VW, a0[v]);                  \
+                            STORE(gs->tile + (t + 1) * DK_FC1_CHUNK + cc + v * VW, a1[v]);            \
+                        }                                                                             \
                     }                                                                                 \
                 const int width = hidden - c < DK_FC1_CHUNK ? hidden - c : DK_FC1_CHUNK;              \
                 SUFFIX##_add_tile(dw + (size_t)c * xin + j0, xin, gs->tile, width, jn);               \
@@ -299,7 +358,7 @@ void dk_encoder_fc1_gradient(int kernel, const dk_encoder_pack *pk, const float 
         memcpy(g.dhp + (size_t)i * hp, dh + (size_t)i * hidden, (size_t)hidden * sizeof(float));
         memset(g.dhp + (size_t)i * hp + hidden, 0, (size_t)(hp - hidden) * sizeof(float));
     }
-    compress_columns(x, n, xin, g.start, g.count, g.idx, g.rows, g.vals);
+    compress_columns(kernel, x, n, xin, g.start, g.count, g.idx, g.rows, g.vals);
 #if defined(__x86_64__) || defined(__i386__)
     if (kernel == DK_KERNEL_AVX512 && dk_kernel_supported(kernel)) { avx512_fc1_gradient(pk, &g, dw); return; }
     if (kernel == DK_KERNEL_AVX2 && dk_kernel_supported(kernel)) { avx2_fc1_gradient(pk, &g, dw); return; }
