@@ -23,6 +23,9 @@ final class PackedWeights<Pack> {
 
     deinit { free(pack) }
 
+    /// Whether the pack holds `store`'s current values.
+    func isCurrent(for store: ParameterStore) -> Bool { self.store === store && generation == store.generation }
+
     /// The pack, filled from `store` (viewed by `w`) unless it already holds its current values.
     @discardableResult
     func refresh(_ w: CVAEWeights, store: ParameterStore) -> UnsafeMutablePointer<Pack> {

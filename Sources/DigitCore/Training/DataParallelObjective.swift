@@ -97,6 +97,8 @@ final class DataParallelObjective {
     /// Fills the shared packs from `p` if it changed since the last fill: the encoder's on one
     /// thread, the decoder's on another.
     private func refreshPacks(_ p: ParameterStore) {
+        // Usually the update's parts refilled both (`packsAfterUpdate`): then no hand-off.
+        if encoderPack?.isCurrent(for: p) ?? true, decoderPack?.isCurrent(for: p) ?? true { return }
         let w = objectives[0].weights(p)
         let encoderPack = self.encoderPack, decoderPack = self.decoderPack
         Parallel.forEachPart(min(parts, 2)) { part in
