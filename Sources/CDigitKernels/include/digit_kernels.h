@@ -116,6 +116,9 @@ void dk_encoder_fc1_gradient(int kernel, const dk_encoder_pack *pack, const floa
 double dk_bce_rows(int kernel, const float *logits, const float *targets, size_t target_stride, int rows, int count,
                    float *gradient);
 
+/* dst[i] = src[i] / 255 as floats (pixels.c); the same bits on every path. */
+void dk_unit_pixels(const unsigned char *src, size_t count, float *dst);
+
 /* x = 1 / (1 + exp(-x)) in place, with the given kernel's vector code. */
 void dk_sigmoid(int kernel, float *x, size_t count);
 

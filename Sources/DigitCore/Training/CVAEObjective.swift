@@ -126,7 +126,7 @@ public final class CVAEObjective {
     public func setExample(row: Int, pixels: UnsafePointer<UInt8>, label: Int) {
         let stride = config.pixels + config.classes
         let dst = encoderInput + row * stride
-        for j in 0..<config.pixels { dst[j] = pixelTable[Int(pixels[j])] }
+        dk_unit_pixels(pixels, config.pixels, dst)
         (dst + config.pixels).update(repeating: 0, count: config.classes)
         dst[config.pixels + label] = 1
     }
