@@ -139,6 +139,18 @@ typedef struct dk_adam_constants {
 void dk_adam_update(int kernel, float *p, float *g, float *g2, float *m, float *v, size_t count,
                     const dk_adam_constants *c, int clear_gradients);
 
+/*
+ * Fork-join over a pool of worker threads that spin briefly between jobs (pool.c): run
+ * fn(ctx, part) for part 0 ..< parts (parts <= dk_pool_size) with part 0 on the caller, each in
+ * the caller's floating-point mode, and return when all are done. One caller at a time.
+ */
+typedef struct dk_pool dk_pool;
+typedef void (*dk_pool_fn)(void *ctx, int part);
+dk_pool *dk_pool_create(int workers);
+int dk_pool_size(const dk_pool *pool);
+void dk_pool_run(dk_pool *pool, int parts, dk_pool_fn fn, void *ctx);
+void dk_pool_free(dk_pool *pool);
+
 /* The calling thread's floating-point control word (MXCSR on x86, FPCR on ARM64), setting it,
  * and the same word with denormals flushed to zero (fpmode.c). */
 unsigned dk_fp_mode(void);

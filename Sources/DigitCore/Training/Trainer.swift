@@ -136,14 +136,17 @@ public final class Trainer {
     /// Trains until all epochs are done or `stop` is requested. After each epoch, and when
     /// stopped, writes a checkpoint to `checkpointPath` (atomically). `progress` is called
     /// after every batch, `epochEnded` after every epoch (after its checkpoint).
-    /// Runs with denormals flushed to zero (`DenormalFlushing`).
+    /// Runs with denormals flushed to zero (`DenormalFlushing`), its fork-joins on workers that
+    /// spin briefly between a step's hand-offs (`Parallel.withSpinningWorkers`).
     public func run(checkpointPath: String? = nil, checkpointMetadata: [String: String] = [:],
                     stop: StopFlag? = nil,
                     progress: (TrainingProgress) -> Void = { _ in },
                     epochEnded: (EpochRecord) -> Void = { _ in }) throws -> Outcome {
         try DenormalFlushing.run {
-            try runEpochs(checkpointPath: checkpointPath, checkpointMetadata: checkpointMetadata, stop: stop,
-                          progress: progress, epochEnded: epochEnded)
+            try Parallel.withSpinningWorkers(recipe.threads) {
+                try runEpochs(checkpointPath: checkpointPath, checkpointMetadata: checkpointMetadata, stop: stop,
+                              progress: progress, epochEnded: epochEnded)
+            }
         }
     }
 
