@@ -36,6 +36,10 @@ dk_decoder_pack *dk_decoder_pack_create(int zin, int hidden, int pixels) {
     p->w4t = aligned_alloc(64, (n4 * 4 + 63) / 64 * 64);
     p->b4 = aligned_alloc(64, round_up(p->tiles * DK_TILE * 4, 64));
     if (!p->w3t || !p->b3 || !p->w4t || !p->b4) { dk_decoder_pack_free(p); return NULL; }
+    /* The padding (hidden units past `hidden` in w3t, pixels past `pixels` in the last tile) is
+     * zero from here on: the fills never write it. */
+    memset(p->w3t, 0, n3 * sizeof(float));
+    memset(p->w4t, 0, n4 * sizeof(float));
     return p;
 }
 
@@ -48,15 +52,13 @@ void dk_decoder_pack_free(dk_decoder_pack *p) {
 void dk_decoder_pack_fill(dk_decoder_pack *p, const float *w3, const float *b3,
                           const float *w4, const float *b4) {
     const int zin = p->zin, hidden = p->hidden, h16 = p->hidden16, pixels = p->pixels;
-    for (int j = 0; j < zin; j++)
-        for (int k = 0; k < h16; k++) p->w3t[(size_t)j * h16 + k] = k < hidden ? w3[(size_t)k * zin + j] : 0.0f;
+    /* w3t (zin, hidden16) = w3 (hidden, zin) transposed; padding columns stay zero. */
+    dk_transpose(w3, hidden, zin, zin, p->w3t, h16);
     for (int k = 0; k < h16; k++) p->b3[k] = k < hidden ? b3[k] : 0.0f;
-    /* Tile t: w4t[t][k][l] = w4[t * 64 + l][k]; the last tile's pixels past the end are zero. */
+    /* Tile t: w4t[t][k][l] = w4[t * 64 + l][k]; the last tile's pixels past the end stay zero. */
     for (int t = 0; t < p->tiles; t++) {
         const int rows = pixels - t * DK_TILE < DK_TILE ? pixels - t * DK_TILE : DK_TILE;
-        float *tile = p->w4t + (size_t)t * hidden * DK_TILE;
-        if (rows < DK_TILE) memset(tile, 0, (size_t)hidden * DK_TILE * sizeof(float));
-        dk_transpose(w4 + (size_t)t * DK_TILE * hidden, rows, hidden, hidden, tile, DK_TILE);
+        dk_transpose(w4 + (size_t)t * DK_TILE * hidden, rows, hidden, hidden, p->w4t + (size_t)t * hidden * DK_TILE, DK_TILE);
     }
     for (int i = 0; i < p->tiles * DK_TILE; i++) p->b4[i] = i < pixels ? b4[i] : 0.0f;
 }
