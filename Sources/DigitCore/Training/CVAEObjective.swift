@@ -223,11 +223,7 @@ public final class CVAEObjective {
         }
 
         // Encoder: both heads read h1, so their input gradients add up.
-        linear.backward(dout: dMean, x: h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
-                        weight: w.fc21.weight, dWeight: gw.fc21.weight, dBias: gw.fc21.bias, dx: dh1)
-        linear.backward(dout: dLogvar, x: h1, batch: n, inFeatures: c.hidden, outFeatures: c.latent,
-                        weight: w.fc22.weight, dWeight: gw.fc22.weight, dBias: gw.fc22.bias, dx: dh1,
-                        accumulate: true)
+        encoder.backwardHeads(dMean: dMean, dLogvar: dLogvar, hidden: h1, count: n, gradient: gw, dHidden: dh1)
         VectorMath.reluBackward(dh1, output: h1, count: n * c.hidden)
         // The input is data: no dx for fc1.
         encoder.backwardFC1(dHidden: dh1, input: encoderInput, count: n, gradient: gw)
