@@ -50,7 +50,7 @@ void dk_encoder_pack_free(dk_encoder_pack *p) {
 void dk_encoder_pack_fill(dk_encoder_pack *p, const float *w1, const float *b1) {
     const int xin = p->xin, hidden = p->hidden, hp = p->hidden_pad;
     /* w1t (xin, hp) = w1 (hidden, xin) transposed; padding columns zero. */
-    dk_transpose(w1, hidden, xin, xin, p->w1t, hp);
+    dk_transpose(dk_kernel_best(), w1, hidden, xin, xin, p->w1t, hp);
     for (int j = 0; j < xin; j++)
         for (int o = hidden; o < hp; o++) p->w1t[(size_t)j * hp + o] = 0.0f;
     for (int o = 0; o < hp; o++) p->b1[o] = o < hidden ? b1[o] : 0.0f;

@@ -53,12 +53,13 @@ void dk_decoder_pack_fill(dk_decoder_pack *p, const float *w3, const float *b3,
                           const float *w4, const float *b4) {
     const int zin = p->zin, hidden = p->hidden, h16 = p->hidden16, pixels = p->pixels;
     /* w3t (zin, hidden16) = w3 (hidden, zin) transposed; padding columns stay zero. */
-    dk_transpose(w3, hidden, zin, zin, p->w3t, h16);
+    dk_transpose(dk_kernel_best(), w3, hidden, zin, zin, p->w3t, h16);
     for (int k = 0; k < h16; k++) p->b3[k] = k < hidden ? b3[k] : 0.0f;
     /* Tile t: w4t[t][k][l] = w4[t * 64 + l][k]; the last tile's pixels past the end stay zero. */
     for (int t = 0; t < p->tiles; t++) {
         const int rows = pixels - t * DK_TILE < DK_TILE ? pixels - t * DK_TILE : DK_TILE;
-        dk_transpose(w4 + (size_t)t * DK_TILE * hidden, rows, hidden, hidden, p->w4t + (size_t)t * hidden * DK_TILE, DK_TILE);
+        dk_transpose(dk_kernel_best(), w4 + (size_t)t * DK_TILE * hidden, rows, hidden, hidden,
+                     p->w4t + (size_t)t * hidden * DK_TILE, DK_TILE);
     }
     for (int i = 0; i < p->tiles * DK_TILE; i++) p->b4[i] = i < pixels ? b4[i] : 0.0f;
 }

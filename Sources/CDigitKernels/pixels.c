@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 /* v / 255.0f for v = 0 ... 255, as float32 (hexadecimal literals, exact; generated with numpy,
- * checked against the division by PixelConversionTests). A vector gather from it is faster
+ * checked against the division by CopyKernelTests). A vector gather from it is faster
  * than a vector division, and multiplying by 1 / 255 differs in 126 of the 256 values. */
 static const float unit_table[256] = {
     0x0.0p+0f, 0x1.0101020000000p-8f, 0x1.0101020000000p-7f, 0x1.8181820000000p-7f,
@@ -90,9 +90,9 @@ __attribute__((target("avx512f"))) static void avx512_unit_pixels(const uint8_t 
 }
 #endif
 
-void dk_unit_pixels(const unsigned char *src, size_t count, float *dst) {
+void dk_unit_pixels(int kernel, const unsigned char *src, size_t count, float *dst) {
 #if defined(__x86_64__) || defined(__i386__)
-    if (dk_kernel_supported(DK_KERNEL_AVX512)) { avx512_unit_pixels(src, count, dst); return; }
+    if (kernel == DK_KERNEL_AVX512 && dk_kernel_supported(kernel)) { avx512_unit_pixels(src, count, dst); return; }
 #endif
     for (size_t i = 0; i < count; i++) dst[i] = unit_table[src[i]];
 }

@@ -29,9 +29,9 @@ __attribute__((target("avx512f"))) static void avx512_transpose(const float *src
 }
 #endif
 
-void dk_transpose(const float *src, int rows, int cols, int src_stride, float *dst, int dst_stride) {
+void dk_transpose(int kernel, const float *src, int rows, int cols, int src_stride, float *dst, int dst_stride) {
 #if defined(__x86_64__) || defined(__i386__)
-    if (dk_kernel_supported(DK_KERNEL_AVX512)) {
+    if (kernel == DK_KERNEL_AVX512 && dk_kernel_supported(kernel)) {
         avx512_transpose(src, rows, cols, src_stride, dst, dst_stride);
         return;
     }

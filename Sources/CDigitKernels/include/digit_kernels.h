@@ -67,8 +67,9 @@ size_t dk_decode_scratch_bytes(const dk_decoder_pack *pack);
 void dk_decode(int kernel, const dk_decoder_pack *pack, const float *x, int batch,
                float *out, float *hidden_out, int apply_sigmoid, void *scratch);
 
-/* dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols (transpose.c). */
-void dk_transpose(const float *src, int rows, int cols, int src_stride, float *dst, int dst_stride);
+/* dst[c * dst_stride + r] = src[r * src_stride + c] for r < rows, c < cols (transpose.c), with
+ * `kernel`'s code (AVX-512 or portable; the packs use dk_kernel_best()). */
+void dk_transpose(int kernel, const float *src, int rows, int cols, int src_stride, float *dst, int dst_stride);
 
 /*
  * The encoder's fc1 on sparse inputs (encoder.c). The pack holds fc1's weights transposed and
@@ -116,8 +117,8 @@ void dk_encoder_fc1_gradient(int kernel, const dk_encoder_pack *pack, const floa
 double dk_bce_rows(int kernel, const float *logits, const float *targets, size_t target_stride, int rows, int count,
                    float *gradient);
 
-/* dst[i] = src[i] / 255 as floats (pixels.c); the same bits on every path. */
-void dk_unit_pixels(const unsigned char *src, size_t count, float *dst);
+/* dst[i] = src[i] / 255 as floats (pixels.c) with `kernel`'s code; the same bits on every path. */
+void dk_unit_pixels(int kernel, const unsigned char *src, size_t count, float *dst);
 
 /* x = 1 / (1 + exp(-x)) in place, with the given kernel's vector code. */
 void dk_sigmoid(int kernel, float *x, size_t count);

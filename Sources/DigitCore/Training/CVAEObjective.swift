@@ -54,6 +54,8 @@ public final class CVAEObjective {
 
     /// uint8 pixel -> Float in [0, 1], as torchvision's ToTensor (value / 255).
     let pixelTable: UnsafeMutablePointer<Float>
+    /// The path of the batch's pixel conversion (`dk_unit_pixels`): the decoder's.
+    let pixelKernel: Int32 = (DecoderKernel.forced ?? .bestFused).cKernel
 
     /// One BCE sum per thread.
     let partSums: UnsafeMutablePointer<Double>
@@ -126,7 +128,7 @@ public final class CVAEObjective {
     public func setExample(row: Int, pixels: UnsafePointer<UInt8>, label: Int) {
         let stride = config.pixels + config.classes
         let dst = encoderInput + row * stride
-        dk_unit_pixels(pixels, config.pixels, dst)
+        dk_unit_pixels(pixelKernel, pixels, config.pixels, dst)
         (dst + config.pixels).update(repeating: 0, count: config.classes)
         dst[config.pixels + label] = 1
     }
