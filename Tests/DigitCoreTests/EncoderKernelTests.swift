@@ -180,4 +180,29 @@ final class EncoderKernelTests: XCTestCase {
             }
         }
     }
+
+    /// Without its pack (out of memory) the pass runs fc1 as a dense OpenBLAS product: the same
+    /// hidden units and weight gradient to float rounding.
+    func testDenseFallbackMatchesTheSparseKernel() {
+        let c = configs[1], n = 17, xin = c.pixels + c.classes
+        let m = CVAE(config: c, seed: 12)
+        let x = Self.inputs(c, n: n, seed: 4)
+        var rng = Xoshiro256(seed: 6)
+        let dh = rng.gaussians(n * c.hidden)
+        var outs: [[Float]] = [], grads: [[Float]] = []
+        for usePack in [true, false] {
+            let pass = EncoderPass(config: c, capacity: n, linear: ParallelLinear(threads: 1), usePack: usePack)
+            var h = [Float](repeating: .nan, count: n * c.hidden), mean = [Float](repeating: 0, count: n * c.latent), lv = mean
+            pass.forward(m.weights, store: m.parameters, input: x, count: n, hidden: &h, mean: &mean, logvar: &lv)
+            outs.append(h + mean + lv)
+            let g = ParameterStore(specs: c.tensorSpecs)
+            pass.backwardFC1(dHidden: dh, input: x, count: n, gradient: CVAEWeights(g, config: c))
+            grads.append(Array(UnsafeBufferPointer(start: g.data, count: c.hidden * xin + c.hidden)))
+        }
+        for (a, b) in [(outs[0], outs[1]), (grads[0], grads[1])] {
+            var err: Float = 0
+            for k in a.indices { err = max(err, abs(a[k] - b[k]) / max(1, abs(a[k]))) }
+            XCTAssertLessThan(err, 1e-5)
+        }
+    }
 }

@@ -21,7 +21,9 @@ final class EncoderPass {
     let kernel: DecoderKernel
 
     /// fc1 packed for the kernels (W1 transposed and padded); may be shared with other passes.
-    let packed: PackedWeights<dk_encoder_pack>
+    /// Nil when it could not be allocated: fc1 then runs as a dense OpenBLAS product (the same
+    /// maths, summed in another order).
+    let packed: PackedWeights<dk_encoder_pack>?
     /// Kernel scratch: one block per thread for the forward; the first block for the gradient.
     private let scratch: UnsafeMutableRawPointer
     private let scratchStride: Int
@@ -35,20 +37,19 @@ final class EncoderPass {
     /// [mean | logvar] or their gradients per row, (capacity, 2L).
     private let both: UnsafeMutablePointer<Float>
 
-    /// `kernel`: the path (`blas` runs the best vector kernel: fc1 has no sgemm path); by default
-    /// the one `DIGITGEN_KERNEL` forces, else the best this CPU runs.
+    /// `kernel`: the path (`blas` runs the best vector kernel); by default the one
+    /// `DIGITGEN_KERNEL` forces, else the best this CPU runs. `usePack: false` runs fc1 as the
+    /// dense product it falls back to when the pack cannot be allocated (the tests).
     init(config: CVAEConfig, capacity: Int, linear: ParallelLinear, packed: PackedWeights<dk_encoder_pack>? = nil,
-         kernel: DecoderKernel = DecoderKernel.forced ?? .bestFused) {
+         kernel: DecoderKernel = DecoderKernel.forced ?? .bestFused, usePack: Bool = true) {
         self.config = config
         self.capacity = max(1, capacity)
         self.linear = linear
         self.kernel = kernel
-        let xin = config.pixels + config.classes
-        guard let pk = packed ?? PackedWeights.encoder(config) else {
-            fatalError("out of memory for fc1's pack (\(xin) x \(config.hidden) floats)")
-        }
+        let rows = max(1, capacity)
+        let pk = usePack ? packed ?? PackedWeights.encoder(config) : nil
         self.packed = pk
-        scratchStride = (dk_encoder_scratch_bytes(pk.pack, Int32(self.capacity)) + 63) / 64 * 64
+        scratchStride = pk.map { (dk_encoder_scratch_bytes($0.pack, Int32(rows)) + 63) / 64 * 64 } ?? 64
         scratch = .allocate(byteCount: scratchStride * linear.threads, alignment: 64)
         let l2 = 2 * config.latent
         heads = .allocate(capacity: l2 * config.hidden)
@@ -84,16 +85,21 @@ final class EncoderPass {
         precondition(n <= capacity)
         guard n > 0 else { return }
         let c = config, xin = c.pixels + c.classes, hid = c.hidden
-        let pk = UnsafePointer(packed.refresh(w, store: store))
-        // Rows split over the threads from DecoderPass.parallelRows rows on (a row costs
-        // about what a decoded row does).
-        let parts = n >= DecoderPass.parallelRows ? linear.threads : 1
-        let s = scratch, stride = scratchStride, ck = kernel.cKernel
-        Parallel.forEachPart(parts) { part in
-            let r = ParallelLinear.range(part: part, parts: parts, of: n)
-            guard !r.isEmpty else { return }
-            dk_encoder_fc1(ck, pk, x + r.lowerBound * xin, Int32(r.count), h1 + r.lowerBound * hid, 1,
-                           s + part * stride)
+        if let packed {
+            let pk = UnsafePointer(packed.refresh(w, store: store))
+            // Rows split over the threads from DecoderPass.parallelRows rows on (a row costs
+            // about what a decoded row does).
+            let parts = n >= DecoderPass.parallelRows ? linear.threads : 1
+            let s = scratch, stride = scratchStride, ck = kernel.cKernel
+            Parallel.forEachPart(parts) { part in
+                let r = ParallelLinear.range(part: part, parts: parts, of: n)
+                guard !r.isEmpty else { return }
+                dk_encoder_fc1(ck, pk, x + r.lowerBound * xin, Int32(r.count), h1 + r.lowerBound * hid, 1,
+                               s + part * stride)
+            }
+        } else {
+            linear.forward(x: x, batch: n, inFeatures: xin, outFeatures: hid, weight: w.fc1.weight, bias: w.fc1.bias, out: h1)
+            VectorMath.relu(h1, count: n * hid)
         }
         refreshHeads(w, store: store)
         let l = c.latent
@@ -129,11 +135,16 @@ final class EncoderPass {
                      gradient g: CVAEWeights) {
         precondition(n <= capacity)
         guard n > 0 else { return }
-        let pk = UnsafePointer(packed.pack), hidden = config.hidden, db = g.fc1.bias
+        let hidden = config.hidden, xin = config.pixels + config.classes, db = g.fc1.bias
+        guard let packed else {
+            linear.backward(dout: dh1, x: x, batch: n, inFeatures: xin, outFeatures: hidden, weight: g.fc1.weight,
+                            dWeight: g.fc1.weight, dBias: db, dx: nil)
+            return
+        }
         for i in 0..<n {
             let row = dh1 + i * hidden
             for k in 0..<hidden { db[k] += row[k] }
         }
-        dk_encoder_fc1_gradient(kernel.cKernel, pk, x, Int32(n), dh1, g.fc1.weight, scratch)
+        dk_encoder_fc1_gradient(kernel.cKernel, UnsafePointer(packed.pack), x, Int32(n), dh1, g.fc1.weight, scratch)
     }
 }
