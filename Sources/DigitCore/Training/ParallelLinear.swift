@@ -44,12 +44,12 @@ struct ParallelLinear: Sendable {
     }
 
     /// Given dout (B, O): dW (O, I) += dout^T x, db (O) += sum_b dout, and when `dx` is
-    /// given, dx (B, I) = dout W (or += when `accumulate`). Without `dWeight` and `dBias` (a
+    /// given, dx (B, I) = dout W. Without `dWeight` and `dBias` (a
     /// frozen layer) only dx is computed, the same values as with them.
     func backward(dout: UnsafePointer<Float>, x: UnsafePointer<Float>, batch: Int,
                   inFeatures: Int, outFeatures: Int, weight: UnsafePointer<Float>,
                   dWeight: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?,
-                  dx: UnsafeMutablePointer<Float>?, accumulate: Bool = false) {
+                  dx: UnsafeMutablePointer<Float>?) {
         let n = parts(batch * inFeatures * outFeatures)
         run(n) { part in
             let o = ParallelLinear.range(part: part, parts: n, of: outFeatures)
@@ -67,7 +67,7 @@ struct ParallelLinear: Sendable {
                 guard !i.isEmpty else { return }
                 BLAS.gemm(transA: false, transB: false, m: batch, n: i.count, k: outFeatures,
                           a: dout, lda: outFeatures, b: weight + i.lowerBound, ldb: inFeatures,
-                          beta: accumulate ? 1 : 0, c: dx + i.lowerBound, ldc: inFeatures)
+                          beta: 0, c: dx + i.lowerBound, ldc: inFeatures)
             }
         }
     }
