@@ -90,6 +90,12 @@ __attribute__((target("avx512f"))) static void avx512_unit_pixels(const uint8_t 
 }
 #endif
 
+void dk_prefetch(const void *p, size_t bytes) {
+    const char *c = p;
+    for (size_t i = 0; i < bytes; i += 64) __builtin_prefetch(c + i, 0, 3);
+    if (bytes) __builtin_prefetch(c + bytes - 1, 0, 3);
+}
+
 void dk_unit_pixels(int kernel, const unsigned char *src, size_t count, float *dst) {
 #if defined(__x86_64__) || defined(__i386__)
     if (kernel == DK_KERNEL_AVX512 && dk_kernel_supported(kernel)) { avx512_unit_pixels(src, count, dst); return; }

@@ -119,6 +119,8 @@ double dk_bce_rows(int kernel, const float *logits, const float *targets, size_t
 
 /* dst[i] = src[i] / 255 as floats (pixels.c) with `kernel`'s code; the same bits on every path. */
 void dk_unit_pixels(int kernel, const unsigned char *src, size_t count, float *dst);
+/* Asks the CPU to start loading bytes p ..< p + bytes into its caches (a hint; no effect on results). */
+void dk_prefetch(const void *p, size_t bytes);
 
 /* x = 1 / (1 + exp(-x)) in place, with the given kernel's vector code. */
 void dk_sigmoid(int kernel, float *x, size_t count);
