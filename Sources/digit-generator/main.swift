@@ -18,12 +18,8 @@ case .run(let weights, let fresh, let kioskOverrides):
         }
     }
     MemoryPolicy.apply()
-    // With the cairo renderer (the exhibit's unit and the tests choose it) GTK draws without GL,
-    // but GDK would still set GL up (Mesa's GLX/EGL) while it opens the display: about 60 ms of
-    // the start under Xvfb (Tests/gui/trace-drag.sh). A GDK_DEBUG of the user's own is kept.
-    if ProcessInfo.processInfo.environment["GSK_RENDERER"] == "cairo", ProcessInfo.processInfo.environment["GDK_DEBUG"] == nil {
-        setenv("GDK_DEBUG", "gl-disable", 1)
-    }
+    // GTK's cairo renderer without a GPU, and then no GL set-up at all (see RendererChoice).
+    RendererChoice.apply()
     // The app splits its own work over threads; OpenBLAS's idle workers would only compete with
     // GTK for the two cores while the window starts.
     BLAS.useCallingThreadOnly()

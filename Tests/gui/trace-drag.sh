@@ -6,6 +6,9 @@
 # first drawn samples.
 #
 #   bash Tests/gui/trace-drag.sh .build/release/digit-generator [WEIGHTS] [STEPS]
+#
+# GSK_RENDERER is cairo, as in the GUI tests; TRACE_RENDERER=gl (or any GTK renderer name)
+# picks another, TRACE_RENDERER=default leaves it unset (the app's own choice).
 set -u
 # shellcheck source=Tests/gui/private-session.sh
 . "$(dirname "$0")/private-session.sh" "$@"
@@ -15,7 +18,8 @@ WORK=$(mktemp -d)
 . "$(dirname "$0")/xvfb.sh"
 start_xvfb 99 1280x800 "$WORK/xvfb.log" || { echo "trace-drag: no free X display"; exit 1; }
 trap 'kill $XVFB_PID 2>/dev/null; rm -rf "$WORK"' EXIT
-export GDK_BACKEND=x11 GSK_RENDERER=cairo DIGITGEN_TRACE=1 XDG_STATE_HOME="$WORK/state"
+export GDK_BACKEND=x11 GSK_RENDERER="${TRACE_RENDERER:-cairo}" DIGITGEN_TRACE=1 XDG_STATE_HOME="$WORK/state"
+[ "${TRACE_RENDERER:-}" = default ] && unset GSK_RENDERER
 ARGS=(); [ -n "$WEIGHTS" ] && ARGS=(--weights "$WEIGHTS")
 "$BIN" "${ARGS[@]}" 2>"$WORK/stderr" & APP=$!
 # Waits until the positions of both sliders and the temperature have been decoded ahead

@@ -41,6 +41,7 @@ public struct AppOptions: ParsableCommand {
               DIGITGEN_TRACE=1         frame timings on stderr, a summary on exit
               DIGITGEN_SAVE_PATH=FILE  Ctrl+S writes the PNG to FILE without a dialog
               XDG_STATE_HOME           where the last view and window size are kept
+              GSK_RENDERER             GTK's renderer; without a GPU the app uses cairo
             """)
 
     public enum Outcome: Equatable {
