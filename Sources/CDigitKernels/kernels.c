@@ -51,10 +51,19 @@ void dk_decoder_pack_free(dk_decoder_pack *p) {
 
 void dk_decoder_pack_fill(dk_decoder_pack *p, const float *w3, const float *b3,
                           const float *w4, const float *b4) {
-    const int zin = p->zin, hidden = p->hidden, h16 = p->hidden16, pixels = p->pixels;
+    dk_decoder_pack_fill_fc3(p, w3, b3);
+    dk_decoder_pack_fill_fc4(p, w4, b4);
+}
+
+void dk_decoder_pack_fill_fc3(dk_decoder_pack *p, const float *w3, const float *b3) {
+    const int zin = p->zin, hidden = p->hidden, h16 = p->hidden16;
     /* w3t (zin, hidden16) = w3 (hidden, zin) transposed; padding columns stay zero. */
     dk_transpose(dk_kernel_best(), w3, hidden, zin, zin, p->w3t, h16);
     for (int k = 0; k < h16; k++) p->b3[k] = k < hidden ? b3[k] : 0.0f;
+}
+
+void dk_decoder_pack_fill_fc4(dk_decoder_pack *p, const float *w4, const float *b4) {
+    const int hidden = p->hidden, pixels = p->pixels;
     /* Tile t: w4t[t][k][l] = w4[t * 64 + l][k]; the last tile's pixels past the end stay zero. */
     for (int t = 0; t < p->tiles; t++) {
         const int rows = pixels - t * DK_TILE < DK_TILE ? pixels - t * DK_TILE : DK_TILE;

@@ -10,6 +10,7 @@
 #include "digit_kernels.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
@@ -135,3 +136,33 @@ void dk_pool_free(dk_pool *pool) {
     free(pool->threads);
     free(pool);
 }
+
+struct dk_barrier {
+    atomic_int arrived;
+    atomic_uint phase;
+    int parties;
+};
+
+dk_barrier *dk_barrier_create(int parties) {
+    if (parties < 1) return NULL;
+    dk_barrier *b = calloc(1, sizeof *b);
+    if (b) b->parties = parties;
+    return b;
+}
+
+void dk_barrier_wait(dk_barrier *b) {
+    const unsigned phase = atomic_load(&b->phase);
+    if (atomic_fetch_add(&b->arrived, 1) == b->parties - 1) {
+        atomic_store(&b->arrived, 0);
+        atomic_fetch_add(&b->phase, 1);
+        return;
+    }
+    /* Spin; past a few hundred microseconds yield, in case the other party has no core of its
+     * own to run on (more threads than cores). */
+    for (long i = 0; atomic_load(&b->phase) == phase; i++) {
+        cpu_relax();
+        if (i > 100000) sched_yield();
+    }
+}
+
+void dk_barrier_free(dk_barrier *b) { free(b); }

@@ -52,6 +52,9 @@ void dk_decoder_pack_free(dk_decoder_pack *pack);
 /* Packs fc3 (w3: hidden x zin, b3: hidden) and fc4 (w4: pixels x hidden, b4: pixels), PyTorch layout. */
 void dk_decoder_pack_fill(dk_decoder_pack *pack, const float *w3, const float *b3,
                           const float *w4, const float *b4);
+/* The same fill in its two parts: fc3, and fc4 (w4: the pack's pixels x hidden, b4: pixels). */
+void dk_decoder_pack_fill_fc3(dk_decoder_pack *pack, const float *w3, const float *b3);
+void dk_decoder_pack_fill_fc4(dk_decoder_pack *pack, const float *w4, const float *b4);
 
 /* Bytes of scratch memory one dk_decode call needs (per thread). */
 size_t dk_decode_scratch_bytes(const dk_decoder_pack *pack);
@@ -117,6 +120,16 @@ void dk_encoder_fc1_gradient(int kernel, const dk_encoder_pack *pack, const floa
 double dk_bce_rows(int kernel, const float *logits, const float *targets, size_t target_stride, int rows, int count,
                    float *gradient);
 
+/*
+ * A Linear layer's input gradient: dx (n, inputs) = dy (n, outputs) w (outputs, inputs), w in
+ * PyTorch's layout, rows of every matrix contiguous; with x (the layer's input, a ReLU's
+ * output; may be NULL) dx is kept where x > 0 and 0 where x <= 0. Each element is the sum over
+ * the outputs in ascending order, one fma each from +0: the same bits on every kernel
+ * (input_gradient.c).
+ */
+void dk_input_gradient(int kernel, const float *w, int inputs, int outputs, const float *dy, int n, const float *x,
+                       float *dx);
+
 /* dst[i] = src[i] / 255 as floats (pixels.c) with `kernel`'s code; the same bits on every path. */
 void dk_unit_pixels(int kernel, const unsigned char *src, size_t count, float *dst);
 /* Asks the CPU to start loading bytes p ..< p + bytes into its caches (a hint; no effect on results). */
@@ -153,6 +166,15 @@ dk_pool *dk_pool_create(int workers);
 int dk_pool_size(const dk_pool *pool);
 void dk_pool_run(dk_pool *pool, int parts, dk_pool_fn fn, void *ctx);
 void dk_pool_free(dk_pool *pool);
+
+/*
+ * A spinning barrier for `parties` threads (pool.c): dk_barrier_wait returns once all of them
+ * have called it; what each wrote before is visible to the others after. Reusable at once.
+ */
+typedef struct dk_barrier dk_barrier;
+dk_barrier *dk_barrier_create(int parties);
+void dk_barrier_wait(dk_barrier *barrier);
+void dk_barrier_free(dk_barrier *barrier);
 
 /* The calling thread's floating-point control word (MXCSR on x86, FPCR on ARM64), setting it,
  * and the same word with denormals flushed to zero (fpmode.c). */
