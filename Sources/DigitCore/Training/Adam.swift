@@ -59,12 +59,7 @@ public final class Adam {
         precondition(!gradientParts.isEmpty && gradientParts.allSatisfy { $0.count == parameters.count },
                      "gradients must have the parameters' layout")
         step += 1
-        let t = Double(step)
-        let biasCorrection1 = 1 - pow(beta1, t)
-        let biasCorrection2 = 1 - pow(beta2, t)
-        let c = dk_adam_constants(step_size: Float(-(lr / biasCorrection1)), bc2_sqrt: Float(biasCorrection2.squareRoot()),
-                                  w1: Float(1 - beta1), b2: Float(beta2), w2: Float(1 - beta2), eps: Float(epsilon),
-                                  decay: Float(1 - lr * weightDecay))
+        let c = constants(step: step, lr: lr, weightDecay: weightDecay)
         let p = parameters.data + span.lowerBound, g = gradientParts[0].data + span.lowerBound
         let g2 = gradientParts.count > 1 ? gradientParts[1].data + span.lowerBound : nil
         let extra = gradientParts.dropFirst(2).map { $0.data + span.lowerBound }
@@ -84,6 +79,29 @@ public final class Adam {
             afterPart?((span.lowerBound + r.lowerBound)..<(span.lowerBound + r.upperBound))
         }
         parameters.markChanged()
+    }
+
+    /// The constants of step `step` (counted from 1), for a caller that runs a step's passes
+    /// itself (`update(constants:...)`, `LayerParallelObjective`) and counts the step.
+    func constants(step: Int, lr: Double, weightDecay: Double = 0) -> dk_adam_constants {
+        let t = Double(step)
+        let biasCorrection1 = 1 - pow(beta1, t)
+        let biasCorrection2 = 1 - pow(beta2, t)
+        return dk_adam_constants(step_size: Float(-(lr / biasCorrection1)), bc2_sqrt: Float(biasCorrection2.squareRoot()),
+                                 w1: Float(1 - beta1), b2: Float(beta2), w2: Float(1 - beta2), eps: Float(epsilon),
+                                 decay: Float(1 - lr * weightDecay))
+    }
+
+    /// Part of a step on the calling thread: the elements `elements` of `parameters` and of the
+    /// moments, with `gradient` (the parameters' layout); with `clearing` the gradient's
+    /// elements are set to zero as they are read. Marking the parameters changed is the caller's.
+    func update(constants: dk_adam_constants, parameters: ParameterStore, gradient: ParameterStore,
+                elements: Range<Int>, clearing: Bool) {
+        guard !elements.isEmpty else { return }
+        let o = elements.lowerBound
+        var c = constants
+        dk_adam_update(kernel.cKernel, parameters.data + o, gradient.data + o, nil, m.data + o, v.data + o,
+                       elements.count, &c, clearing ? 1 : 0)
     }
 
     /// The C path of the update (`CDigitKernels/adam.c`): the best one this CPU runs, or the

@@ -34,6 +34,14 @@ enum Parallel {
         }
     }
 
+    /// Whether `forEachPart(parts)` on this thread runs every part on a thread of its own at
+    /// once (inside `withSpinningWorkers` with that many threads), so that the parts can wait
+    /// for each other (`dk_barrier_wait`); libdispatch does not promise that.
+    static func runsPartsAtOnce(_ parts: Int) -> Bool {
+        guard let pool = spinningPool else { return parts <= 1 }
+        return parts <= Int(dk_pool_size(pool)) && pthread_equal(pthread_self(), poolOwner) != 0
+    }
+
     /// The pool of `withSpinningWorkers`, if one is running, and the thread that runs it (the
     /// only one whose loops go to the pool: a loop started inside a part goes to libdispatch).
     nonisolated(unsafe) private static var spinningPool: OpaquePointer?

@@ -19,6 +19,10 @@ public final class Trainer {
     public let test: LabeledImages?
     /// Forward and backward, one block of each batch per thread.
     let objective: DataParallelObjective
+    /// The step with the layers split between two threads (`LayerParallelObjective`), when the
+    /// recipe trains every parameter on two threads without augmentation and the fused kernels
+    /// run; else nil, and `objective` splits the batch.
+    let layerParallel: LayerParallelObjective?
 
     /// Drives the shuffle and the reparameterisation noise.
     public var rng: Xoshiro256
@@ -120,6 +124,10 @@ public final class Trainer {
         self.rng = rng
         self.epochStartRNG = rng
         self.trainedElements = try Trainer.elements(of: recipe.trainedParameters.tensorNames(model.config), in: model.parameters)
+        let layerSplit = recipe.threads == 2 && !recipe.augments && trainedElements == 0..<model.parameters.count
+            && (DecoderKernel.forced ?? .bestFused) != .blas
+        self.layerParallel = layerSplit
+            ? LayerParallelObjective(config: model.config, capacity: recipe.batchSize, layout: model.parameters) : nil
         self.order = Array(0..<data.count)
         self.side = side
         self.augmentation = recipe.augments ? Array(repeating: (0, 0, 0), count: recipe.batchSize) : []
@@ -184,6 +192,31 @@ public final class Trainer {
                         }
                     }
                     let beta = recipe.klWeight(epoch: epoch, batch: batchesDone, batchesPerEpoch: nb)
+                    if let layerParallel, Parallel.runsPartsAtOnce(2) {
+                        let lr = recipe.learningRate(step: adam.step, totalSteps: totalSteps)
+                        let parts = order.withUnsafeBufferPointer { order in
+                            data.labels.withUnsafeBufferPointer { labels in
+                                layerParallel.step(parameters: model.parameters, count: n, klWeight: beta, adam: adam, lr: lr,
+                                                   weightDecay: recipe.weightDecay, rng: &rng) { r in
+                                    let idx = order[start + r]
+                                    return (base + idx * p, Int(labels[idx]))
+                                }
+                            }
+                        }
+                        guard parts.total.isFinite else {
+                            throw TrainingError.nonFiniteLoss(epoch: epoch + 1, batch: batchesDone + 1,
+                                                              checkpoint: lastGoodCheckpoint)
+                        }
+                        partial += parts
+                        batchesDone += 1
+                        partialSeconds = secondsBefore + (Trainer.now() - started)
+                        progress(TrainingProgress(epoch: epoch + 1, epochs: recipe.epochs, batch: batchesDone,
+                                                  batches: nb, images: min(batchesDone * bs, data.count),
+                                                  runningLoss: partial.total / Double(min(batchesDone * bs, data.count)),
+                                                  elapsed: partialSeconds))
+                        if let stop, stop.isRequested, batchesDone < nb { return }
+                        continue
+                    }
                     let parts = order.withUnsafeBufferPointer { order in
                         data.labels.withUnsafeBufferPointer { labels in
                             augmentation.withUnsafeBufferPointer { aug in
