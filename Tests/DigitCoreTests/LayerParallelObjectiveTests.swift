@@ -7,7 +7,7 @@ import XCTest
 /// bit for bit, runs repeat bit for bit, a non-finite loss changes nothing, and the trainer
 /// takes it when it applies.
 final class LayerParallelObjectiveTests: XCTestCase {
-    /// A small model, and the real one (400 units cut at fc1's chunk of 80, 784 pixels at 400).
+    /// A small model, and the real one (400 units cut in half, 784 pixels at 400).
     let configs = [CVAEConfig(pixels: 16, classes: 3, hidden: 23, latent: 3), CVAEConfig.mnist]
 
     /// `count` images with about 20% of their pixels lit, as MNIST's are.

@@ -91,12 +91,12 @@ final class LayerParallelObjective {
         let c = config
         self.config = config
         self.capacity = max(1, capacity)
-        // fc1's kernel works in chunks of DK_FC1_CHUNK units and pads a pack to whole chunks, so
-        // part 0 takes whole chunks (2 of 5 for 400 units) and part 1 the rest; part 0 takes
-        // 51% of fc4's pixels (400 of 784) to make up for it: with 384 the median epoch was
-        // 0.994 s, with 400 0.985 s (`bench/train-ab.sh 4`).
-        let chunk = Int(DK_FC1_CHUNK)
-        let firstUnits = c.hidden >= 2 * chunk ? (c.hidden * 2 / 5) / chunk * chunk : max(1, c.hidden / 2)
+        // Half the units each (fc1's kernel pads each part's 200 to 240, its chunk of 80: that
+        // costs less than the waiting of a 160/240 split in whole chunks, median epoch 0.942
+        // and 0.933 s against 0.950 s in two sets of `bench/train-ab.sh`), and 51% of fc4's
+        // pixels to part 0 (400 of 784: 384 gave 0.994 against 0.985 s, 392 0.952 against
+        // 0.933 s).
+        let firstUnits = max(1, c.hidden / 2)
         let firstPixels = min(max(1, (c.pixels * 51 / 100 + 8) / 16 * 16), c.pixels - 1)
         units = [0..<firstUnits, firstUnits..<c.hidden]
         pixels = [0..<firstPixels, firstPixels..<c.pixels]
