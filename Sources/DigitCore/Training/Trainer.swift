@@ -192,9 +192,11 @@ public final class Trainer {
                         }
                     }
                     let beta = recipe.klWeight(epoch: epoch, batch: batchesDone, batchesPerEpoch: nb)
+                    let lr = recipe.learningRate(step: adam.step, totalSteps: totalSteps)
+                    let parts: LossParts
                     if let layerParallel, Parallel.runsPartsAtOnce(2) {
-                        let lr = recipe.learningRate(step: adam.step, totalSteps: totalSteps)
-                        let parts = order.withUnsafeBufferPointer { order in
+                        // Loss, gradient and update in one step with the layers split.
+                        parts = order.withUnsafeBufferPointer { order in
                             data.labels.withUnsafeBufferPointer { labels in
                                 layerParallel.step(parameters: model.parameters, count: n, klWeight: beta, adam: adam, lr: lr,
                                                    weightDecay: recipe.weightDecay, rng: &rng) { r in
@@ -203,57 +205,44 @@ public final class Trainer {
                                 }
                             }
                         }
-                        guard parts.total.isFinite else {
-                            throw TrainingError.nonFiniteLoss(epoch: epoch + 1, batch: batchesDone + 1,
-                                                              checkpoint: lastGoodCheckpoint)
-                        }
-                        partial += parts
-                        batchesDone += 1
-                        partialSeconds = secondsBefore + (Trainer.now() - started)
-                        progress(TrainingProgress(epoch: epoch + 1, epochs: recipe.epochs, batch: batchesDone,
-                                                  batches: nb, images: min(batchesDone * bs, data.count),
-                                                  runningLoss: partial.total / Double(min(batchesDone * bs, data.count)),
-                                                  elapsed: partialSeconds))
-                        if let stop, stop.isRequested, batchesDone < nb { return }
-                        continue
-                    }
-                    let parts = order.withUnsafeBufferPointer { order in
-                        data.labels.withUnsafeBufferPointer { labels in
-                            augmentation.withUnsafeBufferPointer { aug in
-                                augmented.withUnsafeMutableBufferPointer { out in
-                                    objective.lossAndGradient(
-                                        parameters: model.parameters, count: n, klWeight: beta,
-                                        decoderGradients: recipe.trainedParameters == .all, rng: &rng
-                                    ) { _, objective, rows in
-                                        // Each part fills its own rows (and their augmented images).
-                                        // The images are scattered over the 47 MB set: the next
-                                        // ones' loads start while this one is converted.
-                                        for r in rows.prefix(Trainer.prefetchDistance) { dk_prefetch(base + order[start + r] * p, p) }
-                                        for r in rows {
-                                            let ahead = r + Trainer.prefetchDistance
-                                            if ahead < rows.upperBound { dk_prefetch(base + order[start + ahead] * p, p) }
-                                            let idx = order[start + r], row = r - rows.lowerBound
-                                            guard augments, let a = aug.baseAddress, let o = out.baseAddress else {
-                                                objective.setExample(row: row, pixels: base + idx * p, label: Int(labels[idx]))
-                                                continue
+                    } else {
+                        parts = order.withUnsafeBufferPointer { order in
+                            data.labels.withUnsafeBufferPointer { labels in
+                                augmentation.withUnsafeBufferPointer { aug in
+                                    augmented.withUnsafeMutableBufferPointer { out in
+                                        objective.lossAndGradient(
+                                            parameters: model.parameters, count: n, klWeight: beta,
+                                            decoderGradients: recipe.trainedParameters == .all, rng: &rng
+                                        ) { _, objective, rows in
+                                            // Each part fills its own rows (and their augmented images).
+                                            // The images are scattered over the 47 MB set: the next
+                                            // ones' loads start while this one is converted.
+                                            for r in rows.prefix(Trainer.prefetchDistance) { dk_prefetch(base + order[start + r] * p, p) }
+                                            for r in rows {
+                                                let ahead = r + Trainer.prefetchDistance
+                                                if ahead < rows.upperBound { dk_prefetch(base + order[start + ahead] * p, p) }
+                                                let idx = order[start + r], row = r - rows.lowerBound
+                                                guard augments, let a = aug.baseAddress, let o = out.baseAddress else {
+                                                    objective.setExample(row: row, pixels: base + idx * p, label: Int(labels[idx]))
+                                                    continue
+                                                }
+                                                let image = o + r * p
+                                                RotationAugmentation.warp(base + idx * p, side: side, angle: a[r].angle,
+                                                                          dx: a[r].dx, dy: a[r].dy,
+                                                                          table: objective.pixelTable, into: image)
+                                                objective.setExample(row: row, pixels: UnsafePointer(image), label: Int(labels[idx]))
                                             }
-                                            let image = o + r * p
-                                            RotationAugmentation.warp(base + idx * p, side: side, angle: a[r].angle,
-                                                                      dx: a[r].dx, dy: a[r].dy,
-                                                                      table: objective.pixelTable, into: image)
-                                            objective.setExample(row: row, pixels: UnsafePointer(image), label: Int(labels[idx]))
                                         }
                                     }
                                 }
                             }
                         }
+                        if parts.total.isFinite { updateParameters(lr: lr) }
                     }
                     guard parts.total.isFinite else {
                         throw TrainingError.nonFiniteLoss(epoch: epoch + 1, batch: batchesDone + 1,
                                                           checkpoint: lastGoodCheckpoint)
                     }
-                    let lr = recipe.learningRate(step: adam.step, totalSteps: totalSteps)
-                    updateParameters(lr: lr)
                     partial += parts
                     batchesDone += 1
                     partialSeconds = secondsBefore + (Trainer.now() - started)
