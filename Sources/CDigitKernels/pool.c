@@ -137,6 +137,9 @@ void dk_pool_free(dk_pool *pool) {
     free(pool);
 }
 
+/* How long a party spins at the barrier before it also yields its core. */
+#define DK_BARRIER_SPIN_NS 200000LL
+
 struct dk_barrier {
     atomic_int arrived;
     atomic_uint phase;
@@ -157,11 +160,12 @@ void dk_barrier_wait(dk_barrier *b) {
         atomic_fetch_add(&b->phase, 1);
         return;
     }
-    /* Spin; past a few hundred microseconds yield, in case the other party has no core of its
-     * own to run on (more threads than cores). */
-    for (long i = 0; atomic_load(&b->phase) == phase; i++) {
+    /* Spin; past DK_BARRIER_SPIN_NS yield, in case the other party has no core of its own to
+     * run on (more threads than cores). */
+    const long long until = now_ns() + DK_BARRIER_SPIN_NS;
+    for (int i = 0; atomic_load(&b->phase) == phase; i++) {
         cpu_relax();
-        if (i > 100000) sched_yield();
+        if ((i & 255) == 255 && now_ns() > until) sched_yield();
     }
 }
 

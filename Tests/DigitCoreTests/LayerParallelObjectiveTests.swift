@@ -1,3 +1,4 @@
+import CDigitKernels
 import Foundation
 import XCTest
 @testable import DigitCore
@@ -122,6 +123,41 @@ final class LayerParallelObjectiveTests: XCTestCase {
         XCTAssertEqual(Array(adam.v.buffer), v)
         XCTAssertEqual(adam.step, 1)
         XCTAssertEqual(p.generation, generation)
+    }
+
+    /// The barrier the parts meet at: no party passes round k before every party has reached
+    /// it, for 2000 rounds, also with more parties (3) than this machine has cores (its spin
+    /// then yields).
+    func testTheBarrierHoldsEveryParty() throws {
+        /// The parties' shared counts, behind a lock (the barrier itself is what is tested).
+        final class Rounds: @unchecked Sendable {
+            let barrier: OpaquePointer, parties: Int
+            let lock = NSLock()
+            var arrived: [Int]
+            var early = 0
+            init(barrier: OpaquePointer, parties: Int, rounds: Int) {
+                self.barrier = barrier
+                self.parties = parties
+                arrived = Array(repeating: 0, count: rounds)
+            }
+            func run() {
+                for k in arrived.indices {
+                    lock.withLock { arrived[k] += 1 }
+                    dk_barrier_wait(barrier)
+                    lock.withLock { if arrived[k] != parties { early += 1 } }
+                }
+            }
+        }
+        let parties = 3
+        let barrier = try XCTUnwrap(dk_barrier_create(Int32(parties)))
+        defer { dk_barrier_free(barrier) }
+        let rounds = Rounds(barrier: barrier, parties: parties, rounds: 2000), done = DispatchGroup()
+        for _ in 0..<parties {
+            done.enter()
+            Thread { rounds.run(); done.leave() }.start()
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 60), .success, "a party is still waiting")
+        XCTAssertEqual(rounds.lock.withLock { rounds.early }, 0, "a party passed a round before the others reached it")
     }
 
     /// The trainer splits the layers on two threads when every parameter is trained without
