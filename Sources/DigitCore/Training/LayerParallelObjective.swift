@@ -94,8 +94,8 @@ final class LayerParallelObjective {
         // Half the units each (fc1's kernel pads each part's 200 to 240, its chunk of 80: that
         // costs less than the waiting of a 160/240 split in whole chunks, median epoch 0.942
         // and 0.933 s against 0.950 s in two sets of `bench/train-ab.sh`), and 51% of fc4's
-        // pixels to part 0 (400 of 784: 384 gave 0.994 against 0.985 s, 392 0.952 against
-        // 0.933 s).
+        // pixels to part 0 (400 of 784; with 392, an even split, 0.952 against 0.933 s; with the
+        // 160/240 split and timers in both builds, 384 gave 0.994 against 0.985 s).
         let firstUnits = max(1, c.hidden / 2)
         let firstPixels = min(max(1, (c.pixels * 51 / 100 + 8) / 16 * 16), c.pixels - 1)
         units = [0..<firstUnits, firstUnits..<c.hidden]
